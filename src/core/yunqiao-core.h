@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "yq-types.h"
+#include "yq-store.h"
+#include "yq-secrets.h"
+#include "yq-connector.h"
+#include "yq-connectors.h"
+#include "yq-settings.h"
+#include "yq-org.h"
