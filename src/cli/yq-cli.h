@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "yunqiao-core.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  YQ_CLI_EXIT_OK    = 0,
+  YQ_CLI_EXIT_ERROR = 1,
+  YQ_CLI_EXIT_USAGE = 2,
+} YqCliExit;
+
+typedef struct
+{
+  char     *data_dir;
+  gboolean  json;
+} YqCliContext;
+
+typedef int (*YqCliRunFunc) (YqCliContext  *ctx,
+                             const char    *command,
+                             char         **args);
+
+typedef struct
+{
+  const char   *name;
+  const char   *parameters;
+  const char   *summary;
+  YqCliRunFunc  run;
+} YqCliCommand;
+
+/* yunqiaoctl.c */
+int            yq_cli_dispatch           (YqCliContext        *ctx,
+                                          const char          *group,
+                                          const char          *group_summary,
+                                          const YqCliCommand  *commands,
+                                          char               **args);
+gboolean       yq_cli_parse_options      (const char          *command,
+                                          const char          *parameters,
+                                          const char          *summary,
+                                          const GOptionEntry  *entries,
+                                          char              ***args,
+                                          int                 *exit_code);
+int            yq_cli_usage_error        (const char          *command,
+                                          const char          *format,
+                                          ...) G_GNUC_PRINTF (2, 3);
+void           yq_cli_error              (const char          *format,
+                                          ...) G_GNUC_PRINTF (1, 2);
+int            yq_cli_report_error       (const GError        *error);
+YqStore       *yq_cli_open_store         (YqCliContext        *ctx,
+                                          GError             **error);
+YqSecrets     *yq_cli_open_secrets       (YqCliContext        *ctx,
+                                          GError             **error);
+
+/* yq-cli-output.c */
+typedef struct _YqCliTable YqCliTable;
+
+YqCliTable    *yq_cli_table_new          (guint                n_columns,
+                                          const char * const  *headers);
+void           yq_cli_table_add_row      (YqCliTable          *table,
+                                          const char * const  *cells);
+void           yq_cli_table_print        (YqCliTable          *table);
+void           yq_cli_table_free         (YqCliTable          *table);
+void           yq_cli_print_fields       (const char * const  *labels,
+                                          const char * const  *values,
+                                          guint                n_fields);
+void           yq_cli_print_json         (JsonNode            *node);
+gsize          yq_cli_display_width      (const char          *text);
+char          *yq_cli_format_time        (gint64               unix_seconds);
+const char    *yq_cli_yes_no             (gboolean             value);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (YqCliTable, yq_cli_table_free)
+
+/* yq-cli-connector.c */
+int            yq_cli_connector          (YqCliContext        *ctx,
+                                          char               **args);
+
+/* yq-cli-settings.c */
+int            yq_cli_settings           (YqCliContext        *ctx,
+                                          char               **args);
+
+/* yq-cli-service.c */
+int            yq_cli_service            (YqCliContext        *ctx,
+                                          char               **args);
+void           yq_cli_notify_service     (YqCliContext        *ctx);
+
+G_END_DECLS

@@ -1,0 +1,979 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "yq-test-bus.h"
+#include "yunqiao-core.h"
+
+static const char *yunqiaoctl_path;
+
+/* Every byte the CLI printed in the current test, checked for secrets. */
+static GString *all_output;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} CliResult;
+
+static void
+cli_result_free (CliResult *result)
+{
+  g_free (result->out);
+  g_free (result->err);
+  g_free (result);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
+
+typedef struct
+{
+  gboolean  done;
+  char     *out;
+  char     *err;
+  GError   *error;
+} Communication;
+
+static void
+communicate_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Communication *comm = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &comm->out, &comm->err,
+                                        &comm->error);
+  comm->done = TRUE;
+}
+
+/**
+ * run_cli_v:
+ * @env: (nullable): "NAME=VALUE" to set or "NAME" to unset, for this run
+ * @input: (nullable): standard input
+ * @args: the arguments after the program name
+ */
+static CliResult *
+run_cli_v (const char * const *env,
+           const char         *input,
+           const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = NULL;
+  Communication comm = { FALSE, NULL, NULL, NULL };
+  CliResult *result;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* English messages, UTF-8 output; single runs override it with LC_ALL=C. */
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  g_subprocess_launcher_setenv (launcher, "YUNQIAO_SECRETS", "file", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "YUNQIAO_DATA_DIR");
+
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      const char *eq = strchr (env[i], '=');
+
+      if (eq != NULL)
+        {
+          g_autofree char *name = g_strndup (env[i], eq - env[i]);
+
+          g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
+        }
+      else
+        {
+          g_subprocess_launcher_unsetenv (launcher, env[i]);
+        }
+    }
+
+  g_ptr_array_add (argv, (gpointer) yunqiaoctl_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  command = g_strjoinv (" ", (char **) args);
+  g_test_message ("$ yunqiaoctl %s", command);
+
+  child = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (child, input != NULL ? input : "", NULL,
+                                       communicate_cb, &comm);
+  if (!yq_test_wait (&comm.done, YQ_TEST_TIMEOUT_MS))
+    {
+      g_subprocess_force_exit (child);
+      g_error ("yunqiaoctl %s did not finish in time", command);
+    }
+  g_assert_no_error (comm.error);
+
+  /* communicate() returns once the pipes closed; the exit status follows. */
+  g_subprocess_wait (child, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (child));
+
+  result = g_new0 (CliResult, 1);
+  result->status = g_subprocess_get_exit_status (child);
+  result->out = comm.out != NULL ? comm.out : g_strdup ("");
+  result->err = comm.err != NULL ? comm.err : g_strdup ("");
+
+  g_test_message ("exit %d\nstdout:\n%sstderr:\n%s", result->status, result->out, result->err);
+  g_string_append (all_output, result->out);
+  g_string_append (all_output, result->err);
+
+  return result;
+}
+
+static CliResult *
+run_cli_env (const char * const *env,
+             const char         *input,
+             const char         *first,
+             ...) G_GNUC_NULL_TERMINATED;
+
+static CliResult *
+run_cli_env (const char * const *env,
+             const char         *input,
+             const char         *first,
+             ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  return run_cli_v (env, input, (const char * const *) args->pdata);
+}
+
+#define run_cli(input, ...) run_cli_env (NULL, input, __VA_ARGS__, NULL)
+
+static void
+assert_exit (CliResult *result,
+             int        status)
+{
+  g_assert_cmpint (result->status, ==, status);
+  if (status != 0)
+    g_assert_true (g_str_has_prefix (result->err, "yunqiaoctl: "));
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+
+  return node;
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == '\n')
+      n++;
+
+  return n;
+}
+
+static gsize
+display_width (const char *text,
+               gsize       len)
+{
+  gsize width = 0;
+
+  for (const char *p = text; p < text + len; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+
+  return width;
+}
+
+/* The last column (URLs, no blanks inside) starts at the same terminal
+ * column in every line, whatever the width of the names before it. */
+static void
+assert_last_column_aligned (const char *table)
+{
+  g_auto(GStrv) lines = g_strsplit (table, "\n", -1);
+  gsize header_column = 0;
+
+  g_assert_nonnull (lines[0]);
+  {
+    const char *header = strstr (lines[0], "API BASE URL");
+
+    g_assert_nonnull (header);
+    header_column = display_width (lines[0], header - lines[0]);
+  }
+
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      const char *last = strrchr (lines[i], ' ');
+
+      g_assert_nonnull (last);
+      g_assert_cmpuint (display_width (lines[i], last + 1 - lines[i]), ==, header_column);
+    }
+}
+
+static char *
+write_secret_file (const char *dir,
+                   const char *name,
+                   const char *content)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, content, -1, &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+static void
+assert_secrets_not_in (const char         *text,
+                       const char * const *secrets)
+{
+  for (guint i = 0; secrets[i] != NULL; i++)
+    g_assert_null (strstr (text, secrets[i]));
+}
+
+static JsonObject *
+find_connector (JsonArray *array,
+                gint64     id)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      if (json_object_get_int_member (object, "id") == id)
+        return object;
+    }
+
+  return NULL;
+}
+
+static gint64
+add_connector (const char         *data_dir,
+               const char         *input,
+               const char * const *env,
+               const char * const *options)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  g_ptr_array_add (args, (gpointer) "--data-dir");
+  g_ptr_array_add (args, (gpointer) data_dir);
+  g_ptr_array_add (args, (gpointer) "connector");
+  g_ptr_array_add (args, (gpointer) "add");
+  for (guint i = 0; options[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) options[i]);
+  g_ptr_array_add (args, (gpointer) "--json");
+  g_ptr_array_add (args, NULL);
+
+  result = run_cli_v (env, input, (const char * const *) args->pdata);
+  assert_exit (result, 0);
+  g_assert_cmpstr (result->err, ==, "");
+
+  node = parse_json (result->out);
+  object = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (object, "id"), >, 0);
+  g_assert_true (json_object_get_boolean_member (object, "has_app_secret"));
+
+  return json_object_get_int_member (object, "id");
+}
+
+static char *
+lookup_secret (const char        *data_dir,
+               gint64             id,
+               YqConnectorSecret  which)
+{
+  g_autoptr(YqStore) store = NULL;
+  g_autoptr(YqSecrets) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  store = yq_store_open_in_dir (data_dir, &error);
+  g_assert_no_error (error);
+  secrets = yq_secrets_new_for_data_dir (data_dir, &error);
+  g_assert_no_error (error);
+
+  value = yq_connectors_lookup_secret (store, secrets, id, which, &error);
+  g_assert_no_error (error);
+
+  return value;
+}
+
+static gboolean
+contains_bytes (const char *haystack,
+                gsize       haystack_len,
+                const char *needle)
+{
+  gsize needle_len = strlen (needle);
+
+  for (gsize i = 0; i + needle_len <= haystack_len; i++)
+    if (memcmp (haystack + i, needle, needle_len) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+assert_file_lacks (const char         *path,
+                   const char * const *secrets)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return;
+
+  for (guint i = 0; secrets[i] != NULL; i++)
+    g_assert_false (contains_bytes (contents, length, secrets[i]));
+}
+
+static void
+test_cli_connectors (void)
+{
+  g_autofree char *data_dir = yq_test_make_data_dir ();
+  g_autofree char *secret_dir = yq_test_make_data_dir ();
+  g_autofree char *zj_secret_file = write_secret_file (secret_dir, "zj", "zj-App-Secret-3c4d\n");
+  g_autofree char *pub_dir_file = write_secret_file (secret_dir, "pubdir",
+                                                     "yzjpub-Dir-Secret-7a8b\r\n");
+  g_autofree char *priv_app_file = write_secret_file (secret_dir, "privapp",
+                                                      "yzjpriv-App-Secret-1e2f");
+  g_autofree char *db_path = g_build_filename (data_dir, "yunqiao.db", NULL);
+  g_autofree char *wal_path = g_build_filename (data_dir, "yunqiao.db-wal", NULL);
+  g_autofree char *secrets_path = g_build_filename (data_dir, "secrets.ini", NULL);
+  g_autofree char *id_dgwork = NULL;
+  g_autofree char *id_zj = NULL;
+  g_autofree char *id_pub = NULL;
+  g_autofree char *id_priv = NULL;
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(YqConnector) zwdd_default = yq_connector_new (YQ_CONNECTOR_PRESET_ZWDD_DGWORK);
+  g_autoptr(YqConnector) yzj_default = yq_connector_new (YQ_CONNECTOR_PRESET_YZJ_PUBLIC);
+  const char * const secrets[] = {
+    "dgwork-App-Secret-1a2b", "zj-App-Secret-3c4d", "yzjpub-App-Secret-5e6f",
+    "yzjpub-Dir-Secret-7a8b", "yzjpriv-App-Secret-1e2f", "yzjpriv-Dir-Secret-9c0d",
+    "dgwork-New-Secret-2f3e", NULL
+  };
+  gint64 ids[4];
+  JsonArray *array;
+  JsonObject *object;
+
+  g_string_truncate (all_output, 0);
+
+  /* One connector per preset, secrets from stdin, a file and the
+   * environment. */
+  {
+    /* Servers and containers often run with LANG unset: Chinese text
+     * must still get through. */
+    const char * const env[] = { "LC_ALL=C", NULL };
+    const char * const options[] = {
+      "--preset", "zwdd-dgwork", "--name", "市政府办公厅", "--tenant-id", "1001",
+      "--app-key", "dgwork-key", "--app-secret-file", "-", NULL
+    };
+
+    ids[0] = add_connector (data_dir, "dgwork-App-Secret-1a2b\n", env, options);
+  }
+  {
+    const char * const options[] = {
+      "--preset", "zwdd-zj", "--name", "Zhejiang Office", "--tenant-id", "1002",
+      "--app-key", "zj-key", "--app-secret-file", zj_secret_file, "--read-write",
+      "--qps", "15", NULL
+    };
+
+    ids[1] = add_connector (data_dir, NULL, NULL, options);
+  }
+  {
+    const char * const env[] = { "YQ_TEST_APP_SECRET=yzjpub-App-Secret-5e6f", NULL };
+    const char * const options[] = {
+      "--preset", "yzj-public", "--name", "Yunzhijia Public", "--tenant-id", "1003",
+      "--app-key", "yzj-app-id", "--app-secret-env", "YQ_TEST_APP_SECRET",
+      "--directory-secret-file", pub_dir_file, NULL
+    };
+
+    ids[2] = add_connector (data_dir, NULL, env, options);
+  }
+  {
+    const char * const options[] = {
+      "--preset", "yzj-private", "--name", "Yunzhijia Private", "--tenant-id", "1004",
+      "--api-base", "https://yzj.example.org", "--app-key", "yzjpriv-id",
+      "--app-secret-file", priv_app_file, "--directory-secret-file", "-", NULL
+    };
+
+    ids[3] = add_connector (data_dir, "yzjpriv-Dir-Secret-9c0d\n", NULL, options);
+  }
+
+  id_dgwork = g_strdup_printf ("%" G_GINT64_FORMAT, ids[0]);
+  id_zj = g_strdup_printf ("%" G_GINT64_FORMAT, ids[1]);
+  id_pub = g_strdup_printf ("%" G_GINT64_FORMAT, ids[2]);
+  id_priv = g_strdup_printf ("%" G_GINT64_FORMAT, ids[3]);
+
+  /* The secrets arrived intact, without the line break. */
+  {
+    g_autofree char *s0 = lookup_secret (data_dir, ids[0], YQ_CONNECTOR_SECRET_APP);
+    g_autofree char *s1 = lookup_secret (data_dir, ids[1], YQ_CONNECTOR_SECRET_APP);
+    g_autofree char *s2 = lookup_secret (data_dir, ids[2], YQ_CONNECTOR_SECRET_APP);
+    g_autofree char *s2d = lookup_secret (data_dir, ids[2], YQ_CONNECTOR_SECRET_DIRECTORY);
+    g_autofree char *s3 = lookup_secret (data_dir, ids[3], YQ_CONNECTOR_SECRET_APP);
+    g_autofree char *s3d = lookup_secret (data_dir, ids[3], YQ_CONNECTOR_SECRET_DIRECTORY);
+
+    g_assert_cmpstr (s0, ==, "dgwork-App-Secret-1a2b");
+    g_assert_cmpstr (s1, ==, "zj-App-Secret-3c4d");
+    g_assert_cmpstr (s2, ==, "yzjpub-App-Secret-5e6f");
+    g_assert_cmpstr (s2d, ==, "yzjpub-Dir-Secret-7a8b");
+    g_assert_cmpstr (s3, ==, "yzjpriv-App-Secret-1e2f");
+    g_assert_cmpstr (s3d, ==, "yzjpriv-Dir-Secret-9c0d");
+  }
+
+  /* The table, for people. */
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "list");
+  assert_exit (result, 0);
+  g_assert_cmpuint (count_lines (result->out), ==, 5);
+  g_assert_true (g_str_has_prefix (result->out, "ID"));
+  g_assert_nonnull (strstr (result->out, "市政府办公厅"));
+  g_assert_nonnull (strstr (result->out, "Zhejiang Office"));
+  g_assert_nonnull (strstr (result->out, "https://yzj.example.org"));
+  g_assert_nonnull (strstr (result->out, "https://openplatform-pro.ding.zj.gov.cn"));
+  assert_last_column_aligned (result->out);
+  g_clear_pointer (&result, cli_result_free);
+
+  /* The same as JSON, for machines; JSON is UTF-8 in any locale. */
+  {
+    const char * const env[] = { "LC_ALL=C", NULL };
+
+    result = run_cli_env (env, NULL, "--data-dir", data_dir, "connector", "list", "--json",
+                          NULL);
+  }
+  assert_exit (result, 0);
+  node = parse_json (result->out);
+  array = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (array), ==, 4);
+
+  object = find_connector (array, ids[0]);
+  g_assert_nonnull (object);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "市政府办公厅");
+  g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "zwdd");
+  g_assert_cmpstr (json_object_get_string_member (object, "preset"), ==, "zwdd-dgwork");
+  g_assert_cmpstr (json_object_get_string_member (object, "tenant_id"), ==, "1001");
+  g_assert_cmpstr (json_object_get_string_member (object, "api_base"), ==,
+                   "https://openplatform.dg-work.cn");
+  g_assert_cmpstr (json_object_get_string_member (object, "app_key"), ==, "dgwork-key");
+  g_assert_true (json_object_get_boolean_member (object, "directory_readonly") ==
+                 yq_connector_get_directory_readonly (zwdd_default));
+  g_assert_cmpint (json_object_get_int_member (object, "qps"), ==,
+                   yq_platform_kind_get_default_qps (YQ_PLATFORM_KIND_ZWDD));
+  g_assert_true (json_object_get_boolean_member (object, "has_app_secret"));
+  g_assert_false (json_object_get_boolean_member (object, "has_directory_secret"));
+  g_assert_cmpint (json_object_get_int_member (object, "created_at"), >, 0);
+  g_assert_false (json_object_has_member (object, "app_secret"));
+  g_assert_false (json_object_has_member (object, "directory_secret"));
+
+  object = find_connector (array, ids[1]);
+  g_assert_nonnull (object);
+  g_assert_cmpstr (json_object_get_string_member (object, "preset"), ==, "zwdd-zj");
+  g_assert_cmpstr (json_object_get_string_member (object, "api_base"), ==,
+                   "https://openplatform-pro.ding.zj.gov.cn");
+  g_assert_false (json_object_get_boolean_member (object, "directory_readonly"));
+  g_assert_cmpint (json_object_get_int_member (object, "qps"), ==, 15);
+
+  object = find_connector (array, ids[2]);
+  g_assert_nonnull (object);
+  g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "yzj");
+  g_assert_cmpstr (json_object_get_string_member (object, "preset"), ==, "yzj-public");
+  g_assert_cmpstr (json_object_get_string_member (object, "api_base"), ==,
+                   "https://www.yunzhijia.com");
+  g_assert_true (json_object_get_boolean_member (object, "directory_readonly") ==
+                 yq_connector_get_directory_readonly (yzj_default));
+  g_assert_true (json_object_get_boolean_member (object, "has_directory_secret"));
+
+  object = find_connector (array, ids[3]);
+  g_assert_nonnull (object);
+  g_assert_cmpstr (json_object_get_string_member (object, "preset"), ==, "yzj-private");
+  g_assert_cmpstr (json_object_get_string_member (object, "api_base"), ==,
+                   "https://yzj.example.org");
+  g_assert_cmpstr (json_object_get_string_member (object, "app_key"), ==, "yzjpriv-id");
+  g_assert_true (json_object_get_boolean_member (object, "has_directory_secret"));
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+
+  /* show, for people and as JSON. */
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "show", id_pub);
+  assert_exit (result, 0);
+  g_assert_true (g_str_has_prefix (result->out, "ID:"));
+  g_assert_nonnull (strstr (result->out, "Yunzhijia Public\n"));
+  g_assert_nonnull (strstr (result->out, "yzj-public"));
+  g_assert_nonnull (strstr (result->out, "https://www.yunzhijia.com\n"));
+  g_assert_true (g_regex_match_simple ("^App secret: +set$", result->out, G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^Directory secret: +set$", result->out,
+                                       G_REGEX_MULTILINE, 0));
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "show", id_dgwork, "--json");
+  assert_exit (result, 0);
+  node = parse_json (result->out);
+  object = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (object, "id"), ==, ids[0]);
+  g_assert_true (json_object_get_boolean_member (object, "has_app_secret"));
+  g_assert_false (json_object_get_boolean_member (object, "has_directory_secret"));
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+
+  /* edit changes only what is given. */
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "edit", id_dgwork,
+                    "--name", "Renamed Office", "--read-write");
+  assert_exit (result, 0);
+  g_assert_nonnull (strstr (result->out, "Renamed Office"));
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "show", id_dgwork, "--json");
+  assert_exit (result, 0);
+  node = parse_json (result->out);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Renamed Office");
+  g_assert_false (json_object_get_boolean_member (object, "directory_readonly"));
+  g_assert_cmpstr (json_object_get_string_member (object, "tenant_id"), ==, "1001");
+  g_assert_cmpstr (json_object_get_string_member (object, "app_key"), ==, "dgwork-key");
+  g_assert_true (json_object_get_boolean_member (object, "has_app_secret"));
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "edit", id_dgwork, "--read-only");
+  assert_exit (result, 0);
+  g_clear_pointer (&result, cli_result_free);
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "show", id_dgwork, "--json");
+  node = parse_json (result->out);
+  object = json_node_get_object (node);
+  g_assert_true (json_object_get_boolean_member (object, "directory_readonly"));
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Renamed Office");
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+
+  /* A secret is kept unless a new one is given. */
+  {
+    g_autofree char *kept = lookup_secret (data_dir, ids[0], YQ_CONNECTOR_SECRET_APP);
+    g_autofree char *changed = NULL;
+
+    g_assert_cmpstr (kept, ==, "dgwork-App-Secret-1a2b");
+    result = run_cli ("dgwork-New-Secret-2f3e\n", "--data-dir", data_dir, "connector", "edit",
+                      id_dgwork, "--app-secret-file", "-");
+    assert_exit (result, 0);
+    g_clear_pointer (&result, cli_result_free);
+
+    changed = lookup_secret (data_dir, ids[0], YQ_CONNECTOR_SECRET_APP);
+    g_assert_cmpstr (changed, ==, "dgwork-New-Secret-2f3e");
+  }
+
+  /* Unknown IDs are errors, not usage errors. */
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "show", "999");
+  assert_exit (result, 1);
+  g_clear_pointer (&result, cli_result_free);
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "edit", "999", "--name", "x");
+  assert_exit (result, 1);
+  g_clear_pointer (&result, cli_result_free);
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "remove", "999");
+  assert_exit (result, 1);
+  g_clear_pointer (&result, cli_result_free);
+
+  /* remove says what it removed. */
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "remove", id_zj);
+  assert_exit (result, 0);
+  {
+    g_autofree char *expected = g_strdup_printf ("Removed connector %s “Zhejiang Office”.\n",
+                                                 id_zj);
+
+    g_assert_cmpstr (result->out, ==, expected);
+  }
+  g_clear_pointer (&result, cli_result_free);
+
+  /* Every run above was a process of its own; this one and core both read
+   * the same database file. */
+  g_assert_true (g_file_test (db_path, G_FILE_TEST_IS_REGULAR));
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "list", "--json");
+  assert_exit (result, 0);
+  node = parse_json (result->out);
+  array = json_node_get_array (node);
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+  g_assert_null (find_connector (array, ids[1]));
+  g_assert_nonnull (find_connector (array, ids[0]));
+  g_assert_nonnull (find_connector (array, ids[2]));
+  g_assert_nonnull (find_connector (array, ids[3]));
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+  {
+    g_autoptr(YqStore) store = NULL;
+    g_autoptr(GPtrArray) connectors = NULL;
+    g_autoptr(GError) error = NULL;
+
+    store = yq_store_open_in_dir (data_dir, &error);
+    g_assert_no_error (error);
+    connectors = yq_connectors_list (store, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (connectors->len, ==, 3);
+  }
+
+  /* Secrets never appear in anything the CLI printed, nor in the
+   * database; the removed connector's secret is gone from the store. */
+  assert_secrets_not_in (all_output->str, secrets);
+  assert_file_lacks (db_path, secrets);
+  assert_file_lacks (wal_path, secrets);
+  {
+    const char * const removed[] = { "zj-App-Secret-3c4d", NULL };
+
+    assert_file_lacks (secrets_path, removed);
+  }
+
+  yq_test_remove_data_dir (data_dir);
+  yq_test_remove_data_dir (secret_dir);
+}
+
+static void
+test_cli_validation (void)
+{
+  g_autofree char *data_dir = yq_test_make_data_dir ();
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char * const secrets[] = { "bad secret", NULL };
+
+  g_string_truncate (all_output, 0);
+
+  /* Every failing field, one line each, in field order. */
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "add", "--preset", "yzj-private",
+                    "--qps", "0");
+  assert_exit (result, 1);
+  g_assert_cmpstr (result->out, ==, "");
+  lines = g_strsplit (result->err, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 8);
+  g_assert_true (g_str_has_prefix (lines[0], "yunqiaoctl: --name: "));
+  g_assert_true (g_str_has_prefix (lines[1], "yunqiaoctl: --tenant-id: "));
+  g_assert_true (g_str_has_prefix (lines[2], "yunqiaoctl: --api-base: "));
+  g_assert_true (g_str_has_prefix (lines[3], "yunqiaoctl: --app-key: "));
+  g_assert_true (g_str_has_prefix (lines[4], "yunqiaoctl: --app-secret-file: "));
+  g_assert_true (g_str_has_prefix (lines[5], "yunqiaoctl: --directory-secret-file: "));
+  g_assert_true (g_str_has_prefix (lines[6], "yunqiaoctl: --qps: "));
+  g_assert_cmpstr (lines[7], ==, "");
+  g_clear_pointer (&result, cli_result_free);
+
+  /* Only the wrong fields are reported, and a bad secret is not quoted. */
+  result = run_cli ("bad secret\n", "--data-dir", data_dir, "connector", "add",
+                    "--preset", "zwdd-dgwork", "--name", "Office", "--tenant-id", "12ab",
+                    "--app-key", "key", "--app-secret-file", "-");
+  assert_exit (result, 1);
+  g_assert_cmpuint (count_lines (result->err), ==, 2);
+  g_assert_nonnull (strstr (result->err, "yunqiaoctl: --tenant-id: "));
+  g_assert_nonnull (strstr (result->err, "yunqiaoctl: --app-secret-file: "));
+  g_clear_pointer (&result, cli_result_free);
+
+  /* A missing secret file is an error that names the file. */
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "add", "--preset", "zwdd-dgwork",
+                    "--name", "Office", "--tenant-id", "12", "--app-key", "key",
+                    "--app-secret-file", "/nonexistent/secret");
+  assert_exit (result, 1);
+  g_assert_nonnull (strstr (result->err, "/nonexistent/secret"));
+  g_clear_pointer (&result, cli_result_free);
+
+  /* Nothing was saved. */
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "list", "--json");
+  assert_exit (result, 0);
+  node = parse_json (result->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 0);
+  g_clear_pointer (&result, cli_result_free);
+
+  assert_secrets_not_in (all_output->str, secrets);
+  yq_test_remove_data_dir (data_dir);
+}
+
+static void
+test_cli_usage (void)
+{
+  g_autofree char *data_dir = yq_test_make_data_dir ();
+  const char * const *usage_errors[] = {
+    (const char *[]) { NULL },
+    (const char *[]) { "frobnicate", NULL },
+    (const char *[]) { "--no-such-option", NULL },
+    (const char *[]) { "connector", NULL },
+    (const char *[]) { "connector", "frobnicate", NULL },
+    (const char *[]) { "connector", "list", "--bogus", NULL },
+    (const char *[]) { "connector", "list", "extra", NULL },
+    (const char *[]) { "connector", "show", NULL },
+    (const char *[]) { "connector", "show", "abc", NULL },
+    (const char *[]) { "connector", "show", "0", NULL },
+    (const char *[]) { "connector", "add", "--name", "x", NULL },
+    (const char *[]) { "connector", "add", "--preset", "no-such-preset", NULL },
+    (const char *[]) { "connector", "add", "--preset", "zwdd-zj", "--qps", "many", NULL },
+    (const char *[]) { "connector", "add", "--preset", "zwdd-zj", "--read-write",
+                       "--read-only", NULL },
+    (const char *[]) { "connector", "add", "--preset", "yzj-public", "--app-secret-file", "-",
+                       "--directory-secret-file", "-", NULL },
+    (const char *[]) { "connector", "edit", NULL },
+    (const char *[]) { "connector", "remove", NULL },
+    (const char *[]) { "settings", "set", "external-address", NULL },
+    (const char *[]) { "settings", "get", "a", "b", NULL },
+    (const char *[]) { "service", "status", "now", NULL },
+  };
+  const char * const *help[] = {
+    (const char *[]) { "--help", NULL },
+    (const char *[]) { "connector", "--help", NULL },
+    (const char *[]) { "connector", "add", "--help", NULL },
+    (const char *[]) { "connector", "edit", "--help", NULL },
+    (const char *[]) { "settings", "set", "--help", NULL },
+    (const char *[]) { "service", "status", "--help", NULL },
+  };
+  g_autoptr(CliResult) result = NULL;
+
+  g_string_truncate (all_output, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (usage_errors); i++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+      g_ptr_array_add (args, (gpointer) "--data-dir");
+      g_ptr_array_add (args, data_dir);
+      for (guint j = 0; usage_errors[i][j] != NULL; j++)
+        g_ptr_array_add (args, (gpointer) usage_errors[i][j]);
+      g_ptr_array_add (args, NULL);
+
+      result = run_cli_v (NULL, NULL, (const char * const *) args->pdata);
+      g_assert_cmpint (result->status, ==, 2);
+      g_assert_cmpstr (result->out, ==, "");
+      g_assert_cmpstr (result->err, !=, "");
+      g_clear_pointer (&result, cli_result_free);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (help); i++)
+    {
+      result = run_cli_v (NULL, NULL, help[i]);
+      assert_exit (result, 0);
+      g_assert_nonnull (strstr (result->out, "Usage:"));
+      g_clear_pointer (&result, cli_result_free);
+    }
+
+  result = run_cli (NULL, "connector", "add", "--help");
+  g_assert_nonnull (strstr (result->out, "--app-secret-file"));
+  g_assert_nonnull (strstr (result->out, "--preset"));
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--version");
+  assert_exit (result, 0);
+  g_assert_cmpstr (result->out, ==, "yunqiaoctl " PACKAGE_VERSION "\n");
+  g_clear_pointer (&result, cli_result_free);
+
+  /* Usage errors are found before the database is opened. */
+  {
+    g_autofree char *db_path = g_build_filename (data_dir, "yunqiao.db", NULL);
+
+    g_assert_false (g_file_test (db_path, G_FILE_TEST_EXISTS));
+  }
+  yq_test_remove_data_dir (data_dir);
+}
+
+static void
+test_cli_settings (void)
+{
+  g_autofree char *data_dir = yq_test_make_data_dir ();
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  g_string_truncate (all_output, 0);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get");
+  assert_exit (result, 0);
+  g_assert_true (g_regex_match_simple ("^external-address +\\(not set\\) ", result->out,
+                                       G_REGEX_MULTILINE, 0));
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get", "--json");
+  assert_exit (result, 0);
+  node = parse_json (result->out);
+  object = json_node_get_object (node);
+  g_assert_true (json_object_has_member (object, YQ_SETTING_EXTERNAL_ADDRESS));
+  g_assert_true (json_object_get_null_member (object, YQ_SETTING_EXTERNAL_ADDRESS));
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "settings", "set", "external-address",
+                    "https://bridge.example.org");
+  assert_exit (result, 0);
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get", "external-address");
+  assert_exit (result, 0);
+  g_assert_cmpstr (result->out, ==, "https://bridge.example.org\n");
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get", "--json");
+  assert_exit (result, 0);
+  node = parse_json (result->out);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, YQ_SETTING_EXTERNAL_ADDRESS), ==,
+                   "https://bridge.example.org");
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+
+  /* A bad address is refused and the old one kept. */
+  result = run_cli (NULL, "--data-dir", data_dir, "settings", "set", "external-address",
+                    "ftp://bridge.example.org");
+  assert_exit (result, 1);
+  g_assert_cmpuint (count_lines (result->err), >=, 1);
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get", "external-address");
+  assert_exit (result, 0);
+  g_assert_cmpstr (result->out, ==, "https://bridge.example.org\n");
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get", "no-such-key");
+  assert_exit (result, 1);
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "settings", "set", "no-such-key", "x");
+  assert_exit (result, 1);
+  g_clear_pointer (&result, cli_result_free);
+
+  /* YUNQIAO_DATA_DIR stands in for --data-dir. */
+  {
+    g_autofree char *env_dir = g_strconcat ("YUNQIAO_DATA_DIR=", data_dir, NULL);
+    const char * const env[] = { env_dir, NULL };
+
+    result = run_cli_env (env, NULL, "settings", "get", "external-address", NULL);
+    assert_exit (result, 0);
+    g_assert_cmpstr (result->out, ==, "https://bridge.example.org\n");
+    g_clear_pointer (&result, cli_result_free);
+  }
+
+  yq_test_remove_data_dir (data_dir);
+}
+
+static void
+test_cli_service (void)
+{
+  g_autoptr(GDBusConnection) bus = yq_test_require_session_bus ();
+  g_autofree char *data_dir = yq_test_make_data_dir ();
+  g_autofree char *dead_bus = g_strdup_printf ("DBUS_SESSION_BUS_ADDRESS=unix:path=%s/no-bus",
+                                               data_dir);
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  gint64 pid;
+
+  g_string_truncate (all_output, 0);
+
+  /* No bus at all. */
+  {
+    const char * const env[] = { dead_bus, "DISPLAY", NULL };
+
+    result = run_cli_env (env, NULL, "--data-dir", data_dir, "service", "status", NULL);
+    assert_exit (result, 1);
+    g_assert_nonnull (strstr (result->err, "not running"));
+    g_clear_pointer (&result, cli_result_free);
+  }
+
+  /* A bus, but the service is not running, and status does not start it. */
+  yq_test_ensure_service_stopped (bus);
+  yq_test_set_activation_env (bus, data_dir);
+  result = run_cli (NULL, "--data-dir", data_dir, "service", "status", "--json");
+  assert_exit (result, 1);
+  g_assert_nonnull (strstr (result->err, "not running"));
+  node = parse_json (result->out);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (node), "running"));
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+  g_assert_false (yq_test_name_has_owner (bus, SERVICE_BUS_NAME));
+
+  /* A change while the service is not running does not start it. */
+  result = run_cli (NULL, "--data-dir", data_dir, "settings", "set", "external-address",
+                    "https://bridge.example.org");
+  assert_exit (result, 0);
+  g_assert_cmpstr (result->err, ==, "");
+  g_clear_pointer (&result, cli_result_free);
+  g_assert_false (yq_test_name_has_owner (bus, SERVICE_BUS_NAME));
+
+  /* --start activates it. */
+  result = run_cli (NULL, "--data-dir", data_dir, "service", "status", "--start", "--json");
+  assert_exit (result, 0);
+  g_assert_true (yq_test_name_has_owner (bus, SERVICE_BUS_NAME));
+  node = parse_json (result->out);
+  object = json_node_get_object (node);
+  g_assert_true (json_object_get_boolean_member (object, "running"));
+  g_assert_cmpstr (json_object_get_string_member (object, "version"), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (json_object_get_string_member (object, "data_dir"), ==, data_dir);
+  g_assert_cmpint (json_object_get_int_member (object, "connectors"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (object, "reloads"), ==, 0);
+  g_assert_false (json_object_get_boolean_member (object, "foreground"));
+  g_assert_cmpstr (json_object_get_string_member (object, "secrets_backend"), ==, "file");
+  pid = json_object_get_int_member (object, "pid");
+  g_assert_cmpint (pid, ==, yq_test_name_owner_pid (bus, SERVICE_BUS_NAME));
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+
+  /* A change makes the running service reload before the CLI exits. */
+  result = run_cli ("svc-App-Secret-4d5e\n", "--data-dir", data_dir, "connector", "add",
+                    "--preset", "zwdd-zj", "--name", "Service Test", "--tenant-id", "77",
+                    "--app-key", "svc-key", "--app-secret-file", "-");
+  assert_exit (result, 0);
+  g_assert_cmpstr (result->err, ==, "");
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "service", "status", "--json");
+  assert_exit (result, 0);
+  node = parse_json (result->out);
+  object = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (object, "connectors"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (object, "reloads"), ==, 1);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "service", "status");
+  assert_exit (result, 0);
+  g_assert_true (g_regex_match_simple ("^Status: +running$", result->out, G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^Connectors: +1$", result->out, G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^Reloads: +1$", result->out, G_REGEX_MULTILINE, 0));
+  g_clear_pointer (&result, cli_result_free);
+
+  {
+    const char * const secrets[] = { "svc-App-Secret-4d5e", NULL };
+
+    assert_secrets_not_in (all_output->str, secrets);
+  }
+
+  yq_test_stop_service (bus, (guint32) pid);
+  yq_test_remove_data_dir (data_dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  yunqiaoctl_path = yq_test_require_env ("YUNQIAOCTL",
+                                         "meson passes the path of the built yunqiaoctl");
+  all_output = g_string_new (NULL);
+
+  g_test_add_func ("/cli/connectors", test_cli_connectors);
+  g_test_add_func ("/cli/validation", test_cli_validation);
+  g_test_add_func ("/cli/usage", test_cli_usage);
+  g_test_add_func ("/cli/settings", test_cli_settings);
+  g_test_add_func ("/cli/service", test_cli_service);
+
+  return g_test_run ();
+}
