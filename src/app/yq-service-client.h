@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+void      yq_service_reload_async         (GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean  yq_service_reload_finish        (GAsyncResult         *result,
+                                           gboolean             *reloaded,
+                                           GError              **error);
+void      yq_service_request_reload       (GCancellable         *cancellable);
+char     *yq_service_format_status        (GVariant             *status);
+gboolean  yq_service_error_is_not_running (const GError         *error);
+
+G_END_DECLS
