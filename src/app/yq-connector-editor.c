@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "yq-bridge-platform.h"
 #include "yq-connector-editor.h"
 
 struct _YqConnectorEditor
@@ -32,11 +33,17 @@ struct _YqConnectorEditor
   AdwActionRow        *qps_row;
   GtkSpinButton       *qps_spin;
   GtkLabel            *directory_error;
+  GtkSpinner          *test_spinner;
+  GtkWidget           *test_result;
+  GtkImage            *test_result_icon;
+  GtkLabel            *test_result_label;
 
   YqStore             *store;
   YqSecrets           *secrets;
   /* A working copy; the caller's connector stays untouched on cancel. */
   YqConnector         *connector;
+  /* The running connection test, if any. */
+  GCancellable        *test_cancellable;
 
   guint                is_new : 1;
   guint                loading : 1;
@@ -263,8 +270,62 @@ validate (YqConnectorEditor *self)
 }
 
 static void
+show_test_result (YqConnectorEditor *self,
+                  gboolean           ok,
+                  const char        *text)
+{
+  if (text == NULL)
+    {
+      gtk_widget_set_visible (self->test_result, FALSE);
+      return;
+    }
+
+  gtk_image_set_from_icon_name (self->test_result_icon,
+                                ok ? "emblem-ok-symbolic" : "dialog-error-symbolic");
+  gtk_label_set_text (self->test_result_label, text);
+  if (ok)
+    {
+      gtk_widget_remove_css_class (self->test_result, "error");
+      gtk_widget_add_css_class (self->test_result, "success");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->test_result, "success");
+      gtk_widget_add_css_class (self->test_result, "error");
+    }
+  gtk_widget_set_visible (self->test_result, TRUE);
+}
+
+static void
+set_testing (YqConnectorEditor *self,
+             gboolean           testing)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), testing);
+  gtk_spinner_set_spinning (self->test_spinner, testing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.test", !testing);
+}
+
+static void
+cancel_test (YqConnectorEditor *self)
+{
+  if (self->test_cancellable == NULL)
+    return;
+
+  g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
+  set_testing (self, FALSE);
+}
+
+static void
 field_changed_cb (YqConnectorEditor *self)
 {
+  /* A result no longer describes the form once a field changes. */
+  if (!self->loading)
+    {
+      cancel_test (self);
+      show_test_result (self, FALSE, NULL);
+    }
+
   /* Until the first save the admin is still typing; afterwards every change
    * is checked again so that fixed fields lose their message at once. */
   if (self->loading || !self->show_validation)
@@ -278,6 +339,9 @@ preset_changed_cb (YqConnectorEditor *self)
 {
   if (self->loading)
     return;
+
+  cancel_test (self);
+  show_test_result (self, FALSE, NULL);
 
   /* The model decides what a preset change does to the API address and
    * the request limit; the form shows the result. */
@@ -349,6 +413,92 @@ save_action (GtkWidget  *widget,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+typedef struct
+{
+  YqConnectorEditor *self;
+  GCancellable      *cancellable;
+} TestData;
+
+static void
+test_data_free (TestData *data)
+{
+  g_clear_object (&data->self);
+  g_clear_object (&data->cancellable);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestData, test_data_free)
+
+static void
+test_connection_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(TestData) data = user_data;
+  YqConnectorEditor *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+
+  summary = yq_platform_test_connection_finish (YQ_PLATFORM (source), result, &error);
+
+  /* Cancelled because a field changed, or a newer test replaced this one. */
+  if (g_cancellable_is_cancelled (data->cancellable) ||
+      self->test_cancellable != data->cancellable)
+    return;
+
+  g_clear_object (&self->test_cancellable);
+  set_testing (self, FALSE);
+
+  if (summary != NULL)
+    show_test_result (self, TRUE, summary);
+  else
+    show_test_result (self, FALSE, error->message);
+}
+
+static void
+test_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  YqConnectorEditor *self = YQ_CONNECTOR_EDITOR (widget);
+  g_autofree char *app_secret = NULL;
+  g_autofree char *directory_secret = NULL;
+  g_autoptr(YqPlatform) platform = NULL;
+  g_autoptr(GError) error = NULL;
+  TestData *data;
+  GtkWidget *invalid;
+
+  cancel_test (self);
+  show_test_result (self, FALSE, NULL);
+
+  self->show_validation = TRUE;
+  invalid = validate (self);
+  if (invalid != NULL)
+    {
+      gtk_widget_grab_focus (invalid);
+      return;
+    }
+
+  app_secret = get_app_secret (self);
+  directory_secret = get_directory_secret (self);
+  platform = yq_bridge_platform_new (self->store, self->secrets, self->connector,
+                                     app_secret, directory_secret, &error);
+  if (platform == NULL)
+    {
+      show_test_result (self, FALSE, error->message);
+      return;
+    }
+
+  self->test_cancellable = g_cancellable_new ();
+  set_testing (self, TRUE);
+
+  data = g_new0 (TestData, 1);
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->test_cancellable);
+  yq_platform_test_connection_async (platform, self->test_cancellable,
+                                     test_connection_cb, data);
+}
+
 static void
 load_fields (YqConnectorEditor *self)
 {
@@ -406,6 +556,10 @@ static void
 yq_connector_editor_dispose (GObject *object)
 {
   YqConnectorEditor *self = YQ_CONNECTOR_EDITOR (object);
+
+  if (self->test_cancellable != NULL)
+    g_cancellable_cancel (self->test_cancellable);
+  g_clear_object (&self->test_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), YQ_TYPE_CONNECTOR_EDITOR);
 
@@ -558,10 +712,15 @@ yq_connector_editor_class_init (YqConnectorEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YqConnectorEditor, qps_row);
   gtk_widget_class_bind_template_child (widget_class, YqConnectorEditor, qps_spin);
   gtk_widget_class_bind_template_child (widget_class, YqConnectorEditor, directory_error);
+  gtk_widget_class_bind_template_child (widget_class, YqConnectorEditor, test_spinner);
+  gtk_widget_class_bind_template_child (widget_class, YqConnectorEditor, test_result);
+  gtk_widget_class_bind_template_child (widget_class, YqConnectorEditor, test_result_icon);
+  gtk_widget_class_bind_template_child (widget_class, YqConnectorEditor, test_result_label);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, preset_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "editor.test", NULL, test_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,

@@ -63,31 +63,6 @@ secret_free (char *secret)
 typedef char YqCliSecret;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YqCliSecret, secret_free)
 
-static gboolean
-parse_id (const char  *command,
-          const char  *text,
-          gint64      *id,
-          int         *exit_code)
-{
-  guint64 value = 0;
-
-  if (text == NULL)
-    {
-      *exit_code = yq_cli_usage_error (command, _("Missing connector ID"));
-      return FALSE;
-    }
-
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    {
-      *exit_code = yq_cli_usage_error (command, _("“%s” is not a connector ID"), text);
-      return FALSE;
-    }
-
-  *id = (gint64) value;
-
-  return TRUE;
-}
-
 static char *
 read_stream_secret (FILE        *stream,
                     const char  *source,
@@ -404,7 +379,7 @@ connector_show (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!parse_id (command, argv[1], &id, &exit_code))
+  if (!yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
     return exit_code;
 
   if (g_strv_length (argv) > 2)
@@ -738,7 +713,7 @@ connector_edit (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!parse_id (command, argv[1], &id, &exit_code))
+  if (!yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
     return exit_code;
 
   if (g_strv_length (argv) > 2)
@@ -784,7 +759,7 @@ connector_remove (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!parse_id (command, argv[1], &id, &exit_code))
+  if (!yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
     return exit_code;
 
   if (g_strv_length (argv) > 2)
@@ -829,6 +804,7 @@ static const YqCliCommand connector_commands[] = {
   { "add", "--preset PRESET …", N_("Add a connector"), connector_add },
   { "edit", "ID …", N_("Change a connector"), connector_edit },
   { "remove", "ID", N_("Remove a connector"), connector_remove },
+  { "test", "ID", N_("Test a connector’s connection to its platform"), yq_cli_connector_test },
   { NULL }
 };
 

@@ -50,6 +50,10 @@ int            yq_cli_usage_error        (const char          *command,
 void           yq_cli_error              (const char          *format,
                                           ...) G_GNUC_PRINTF (1, 2);
 int            yq_cli_report_error       (const GError        *error);
+gboolean       yq_cli_parse_connector_id (const char        *command,
+                                          const char          *text,
+                                          gint64              *id,
+                                          int                 *exit_code);
 YqStore       *yq_cli_open_store         (YqCliContext        *ctx,
                                           GError             **error);
 YqSecrets     *yq_cli_open_secrets       (YqCliContext        *ctx,
@@ -76,6 +80,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (YqCliTable, yq_cli_table_free)
 
 /* yq-cli-connector.c */
 int            yq_cli_connector          (YqCliContext        *ctx,
+                                          char               **args);
+
+/* yq-cli-platform.c */
+int            yq_cli_connector_test     (YqCliContext        *ctx,
+                                          const char          *command,
+                                          char               **args);
+int            yq_cli_directory          (YqCliContext        *ctx,
                                           char               **args);
 
 /* yq-cli-settings.c */

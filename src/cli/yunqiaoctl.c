@@ -209,6 +209,31 @@ yq_cli_dispatch (YqCliContext        *ctx,
   return yq_cli_usage_error (group, _("Unknown command “%s %s”"), group, name);
 }
 
+gboolean
+yq_cli_parse_connector_id (const char *command,
+                           const char *text,
+                           gint64     *id,
+                           int        *exit_code)
+{
+  guint64 value = 0;
+
+  if (text == NULL)
+    {
+      *exit_code = yq_cli_usage_error (command, _("Missing connector ID"));
+      return FALSE;
+    }
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    {
+      *exit_code = yq_cli_usage_error (command, _("“%s” is not a connector ID"), text);
+      return FALSE;
+    }
+
+  *id = (gint64) value;
+
+  return TRUE;
+}
+
 YqStore *
 yq_cli_open_store (YqCliContext  *ctx,
                    GError       **error)
@@ -227,7 +252,9 @@ static const char *
 global_description (void)
 {
   return _("Commands:\n"
-           "  connector list|show|add|edit|remove   Manage connectors\n"
+           "  connector list|show|add|edit|remove|test\n"
+           "                                        Manage connectors\n"
+           "  directory fetch                       Read a connected organisation’s directory\n"
            "  settings get|set                      Read and change bridge settings\n"
            "  service status                        Show the state of the companion service\n"
            "\n"
@@ -299,6 +326,8 @@ main (int   argc,
 
   if (g_str_equal (group, "connector"))
     status = yq_cli_connector (&ctx, &args[1]);
+  else if (g_str_equal (group, "directory"))
+    status = yq_cli_directory (&ctx, &args[1]);
   else if (g_str_equal (group, "settings"))
     status = yq_cli_settings (&ctx, &args[1]);
   else if (g_str_equal (group, "service"))

@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "yq-sim-server.h"
 #include "yq-test-bus.h"
 #include "yunqiao-core.h"
 
@@ -959,6 +960,156 @@ test_cli_service (void)
   yq_test_remove_data_dir (data_dir);
 }
 
+/* connector test and directory fetch against yunqiao-sim, which runs in
+ * this process and is served while the test waits for the CLI. */
+static void
+test_cli_platform (void)
+{
+  g_autofree char *data_dir = yq_test_make_data_dir ();
+  g_autoptr(YqSimConfig) config = yq_sim_config_new_default ();
+  g_autoptr(YqSimOrg) org = NULL;
+  g_autoptr(YqSimServer) server = NULL;
+  g_autoptr(YqOrgSnapshot) zwdd_expected = NULL;
+  g_autoptr(YqOrgSnapshot) yzj_expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *zwdd_id = NULL;
+  g_autofree char *yzj_id = NULL;
+  g_autofree char *zwdd_secret_env = NULL;
+  g_autofree char *yzj_secret_env = NULL;
+  g_autofree char *yzj_dir_env = NULL;
+  JsonObject *object;
+
+  g_string_truncate (all_output, 0);
+
+  config->port = 0;
+  config->login_port = 0;
+  org = yq_sim_org_generate (300, 11);
+  server = yq_sim_server_new (config, org);
+  g_assert_true (yq_sim_server_start (server, &error));
+  g_assert_no_error (error);
+  base_url = yq_sim_server_get_base_url (server);
+  zwdd_expected = yq_sim_org_expected_snapshot (org, YQ_SIM_PLATFORM_ZWDD);
+  yzj_expected = yq_sim_org_expected_snapshot (org, YQ_SIM_PLATFORM_YZJ);
+
+  zwdd_secret_env = g_strdup_printf ("YQ_TEST_SECRET=%s", config->zwdd_app_secret);
+  {
+    const char * const env[] = { zwdd_secret_env, NULL };
+    const char * const options[] = {
+      "--preset", "zwdd-zj", "--name", "浙政钉", "--tenant-id", config->zwdd_tenant_id,
+      "--api-base", base_url, "--app-key", config->zwdd_app_key,
+      "--app-secret-env", "YQ_TEST_SECRET", NULL
+    };
+
+    zwdd_id = g_strdup_printf ("%" G_GINT64_FORMAT, add_connector (data_dir, NULL, env, options));
+  }
+  yzj_secret_env = g_strdup_printf ("YQ_TEST_SECRET=%s", config->yzj_app_secret);
+  yzj_dir_env = g_strdup_printf ("YQ_TEST_DIR_SECRET=%s", config->yzj_dir_secret);
+  {
+    const char * const env[] = { yzj_secret_env, yzj_dir_env, NULL };
+    const char * const options[] = {
+      "--preset", "yzj-private", "--name", "云之家", "--tenant-id", config->yzj_eid,
+      "--api-base", base_url, "--app-key", config->yzj_app_id,
+      "--app-secret-env", "YQ_TEST_SECRET", "--directory-secret-env", "YQ_TEST_DIR_SECRET",
+      NULL
+    };
+
+    yzj_id = g_strdup_printf ("%" G_GINT64_FORMAT, add_connector (data_dir, NULL, env, options));
+  }
+
+  /* Both connections work and say what they found. */
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "test", zwdd_id);
+  assert_exit (result, 0);
+  g_assert_nonnull (strstr (result->out, yq_sim_org_get_root (org)->name));
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "test", yzj_id, "--json");
+  assert_exit (result, 0);
+  node = parse_json (result->out);
+  object = json_node_get_object (node);
+  g_assert_true (json_object_get_boolean_member (object, "ok"));
+  g_assert_nonnull (strstr (json_object_get_string_member (object, "summary"),
+                            yq_sim_org_get_root (org)->name));
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+
+  /* A fetch counts what the platform holds. */
+  result = run_cli (NULL, "--data-dir", data_dir, "directory", "fetch", zwdd_id, "--json");
+  assert_exit (result, 0);
+  node = parse_json (result->out);
+  object = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (object, "people"), ==,
+                   yq_org_snapshot_get_n_people (zwdd_expected));
+  g_assert_cmpint (json_object_get_int_member (object, "departments"), ==,
+                   yq_org_snapshot_get_n_departments (zwdd_expected));
+  g_assert_cmpint (json_object_get_int_member (object, "api-calls"), >, 1);
+  g_assert_cmpfloat (json_object_get_double_member (object, "seconds"), >, 0);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "directory", "fetch", yzj_id);
+  assert_exit (result, 0);
+  {
+    g_autofree char *people = g_strdup_printf ("^People: +%u$",
+                                               yq_org_snapshot_get_n_people (yzj_expected));
+
+    g_assert_true (g_regex_match_simple (people, result->out, G_REGEX_MULTILINE, 0));
+    g_assert_true (g_regex_match_simple ("^API calls: +[1-9][0-9]*$", result->out,
+                                         G_REGEX_MULTILINE, 0));
+  }
+  g_clear_pointer (&result, cli_result_free);
+
+  /* A wrong secret: exit 1, the cause named, the secret nowhere. */
+  {
+    const char * const env[] = { "YQ_TEST_SECRET=Wrong-Secret-0x5f", NULL };
+
+    result = run_cli_env (env, NULL, "--data-dir", data_dir, "connector", "edit", zwdd_id,
+                          "--app-secret-env", "YQ_TEST_SECRET", NULL);
+    assert_exit (result, 0);
+    g_clear_pointer (&result, cli_result_free);
+  }
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "test", zwdd_id, "--json");
+  assert_exit (result, 1);
+  g_assert_nonnull (strstr (result->err, "AppSecret"));
+  node = parse_json (result->out);
+  object = json_node_get_object (node);
+  g_assert_false (json_object_get_boolean_member (object, "ok"));
+  g_assert_cmpstr (json_object_get_string_member (object, "error-code"), ==, "bad-signature");
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, cli_result_free);
+
+  result = run_cli (NULL, "--data-dir", data_dir, "directory", "fetch", zwdd_id);
+  assert_exit (result, 1);
+  g_assert_cmpstr (result->out, ==, "");
+  g_clear_pointer (&result, cli_result_free);
+
+  /* Usage and lookup errors. */
+  result = run_cli (NULL, "--data-dir", data_dir, "directory", "fetch", "abc");
+  assert_exit (result, 2);
+  g_clear_pointer (&result, cli_result_free);
+  result = run_cli (NULL, "--data-dir", data_dir, "directory", "fetch", yzj_id,
+                    "--concurrency", "0");
+  assert_exit (result, 2);
+  g_clear_pointer (&result, cli_result_free);
+  result = run_cli (NULL, "--data-dir", data_dir, "connector", "test", "99");
+  assert_exit (result, 1);
+  g_clear_pointer (&result, cli_result_free);
+
+  {
+    const char * const secrets[] = {
+      config->zwdd_app_secret, config->yzj_app_secret, config->yzj_dir_secret,
+      "Wrong-Secret-0x5f", NULL
+    };
+
+    assert_secrets_not_in (all_output->str, secrets);
+  }
+
+  yq_sim_server_stop (server);
+  yq_test_remove_data_dir (data_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -974,6 +1125,7 @@ main (int   argc,
   g_test_add_func ("/cli/usage", test_cli_usage);
   g_test_add_func ("/cli/settings", test_cli_settings);
   g_test_add_func ("/cli/service", test_cli_service);
+  g_test_add_func ("/cli/platform", test_cli_platform);
 
   return g_test_run ();
 }
