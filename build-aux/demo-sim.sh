@@ -5,13 +5,14 @@
 # demo credentials (made up; they work only against the simulator).
 
 sim_out="$demo_dir/sim.out"
+: >"$sim_out"
 "$prefix/libexec/yunqiao-sim" --people 2000 >"$sim_out" &
 pids="$pids $!"
 
 sim_url=""
 tries=0
 while [ -z "$sim_url" ] && [ $tries -lt 100 ]; do
-  sim_url=$(sed -n 's/^READY .* url=\([^ ]*\) .*/\1/p' "$sim_out")
+  sim_url=$(sed -n 's/^READY .* url=\([^ ]*\) .*/\1/p' "$sim_out" || true)
   [ -n "$sim_url" ] || sleep 0.1
   tries=$((tries + 1))
 done

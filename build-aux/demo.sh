@@ -13,6 +13,12 @@ set -eu
 prefix=${1:?usage: demo.sh PREFIX}
 here=$(cd "$(dirname "$0")" && pwd)
 
+# The service talks to the app over the session bus; a desktop has one, a
+# bare machine or an SSH session may not: bring a private one along.
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v dbus-run-session >/dev/null 2>&1; then
+  exec dbus-run-session -- "$0" "$@"
+fi
+
 demo_dir=$(mktemp -d "${TMPDIR:-/tmp}/yunqiao-demo.XXXXXX")
 pids=""
 cleanup () {
@@ -26,6 +32,9 @@ trap cleanup EXIT INT TERM
 
 export YUNQIAO_DATA_DIR="$demo_dir/data"
 export YUNQIAO_SECRETS=file
+# Window size and other preferences stay in the throwaway folder too.
+export GSETTINGS_BACKEND=keyfile
+export XDG_CONFIG_HOME="$demo_dir/config"
 export XDG_DATA_DIRS="$prefix/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
 export GSETTINGS_SCHEMA_DIR="$prefix/share/glib-2.0/schemas"
 export PATH="$prefix/bin:$prefix/libexec:$PATH"
