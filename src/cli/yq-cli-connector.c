@@ -375,15 +375,9 @@ connector_show (YqCliContext  *ctx,
     { NULL }
   };
 
-  if (!yq_cli_parse_options (command, _("ID"), _("Show one connector. Secrets are never shown."),
-                             entries, &argv, &exit_code))
+  if (!yq_cli_parse_id_command (command, _("Show one connector. Secrets are never shown."),
+                                entries, &argv, &id, &exit_code))
     return exit_code;
-
-  if (!yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
-    return exit_code;
-
-  if (g_strv_length (argv) > 2)
-    return yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[2]);
 
   store = yq_cli_open_store (ctx, &error);
   if (store == NULL)
@@ -707,17 +701,11 @@ connector_edit (YqCliContext  *ctx,
   gint64 id = 0;
   int exit_code;
 
-  if (!yq_cli_parse_options (command, _("ID"),
-                             _("Change a connector. Only the given options change; secrets "
-                               "that are not given are kept."),
-                             entries, &argv, &exit_code))
+  if (!yq_cli_parse_id_command (command,
+                                _("Change a connector. Only the given options change; secrets "
+                                  "that are not given are kept."),
+                                entries, &argv, &id, &exit_code))
     return exit_code;
-
-  if (!yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
-    return exit_code;
-
-  if (g_strv_length (argv) > 2)
-    return yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[2]);
 
   store = yq_cli_open_store (ctx, &error);
   if (store == NULL)
@@ -753,17 +741,11 @@ connector_remove (YqCliContext  *ctx,
     { NULL }
   };
 
-  if (!yq_cli_parse_options (command, _("ID"),
-                             _("Remove a connector and its stored secrets. There is no "
-                               "confirmation question."),
-                             entries, &argv, &exit_code))
+  if (!yq_cli_parse_id_command (command,
+                                _("Remove a connector and its stored secrets. There is no "
+                                  "confirmation question."),
+                                entries, &argv, &id, &exit_code))
     return exit_code;
-
-  if (!yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
-    return exit_code;
-
-  if (g_strv_length (argv) > 2)
-    return yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[2]);
 
   store = yq_cli_open_store (ctx, &error);
   if (store == NULL)

@@ -157,18 +157,12 @@ yq_cli_connector_test (YqCliContext  *ctx,
     { NULL }
   };
 
-  if (!yq_cli_parse_options (command, _("ID"),
-                             _("Sign in to the connector’s platform and read its directory root, "
-                               "to check the address, the credentials, the clock and the "
-                               "permissions."),
-                             entries, &argv, &exit_code))
+  if (!yq_cli_parse_id_command (command,
+                                _("Sign in to the connector’s platform and read its directory root, "
+                                  "to check the address, the credentials, the clock and the "
+                                  "permissions."),
+                                entries, &argv, &id, &exit_code))
     return exit_code;
-
-  if (!yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
-    return exit_code;
-
-  if (g_strv_length (argv) > 2)
-    return yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[2]);
 
   if (!parse_positive (command, "--timeout", timeout_text, 600, &timeout, &exit_code))
     return exit_code;
@@ -284,18 +278,12 @@ directory_fetch (YqCliContext  *ctx,
     { NULL }
   };
 
-  if (!yq_cli_parse_options (command, _("ID"),
-                             _("Read the whole directory of the connector’s organisation and "
-                               "print what was found: departments, people, API calls and time. "
-                               "Nothing is written."),
-                             entries, &argv, &exit_code))
+  if (!yq_cli_parse_id_command (command,
+                                _("Read the whole directory of the connector’s organisation and "
+                                  "print what was found: departments, people, API calls and time. "
+                                  "Nothing is written."),
+                                entries, &argv, &id, &exit_code))
     return exit_code;
-
-  if (!yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
-    return exit_code;
-
-  if (g_strv_length (argv) > 2)
-    return yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[2]);
 
   if (!parse_positive (command, "--concurrency", concurrency_text, 64, &concurrency, &exit_code))
     return exit_code;

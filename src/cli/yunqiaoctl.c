@@ -209,11 +209,11 @@ yq_cli_dispatch (YqCliContext        *ctx,
   return yq_cli_usage_error (group, _("Unknown command “%s %s”"), group, name);
 }
 
-gboolean
-yq_cli_parse_connector_id (const char *command,
-                           const char *text,
-                           gint64     *id,
-                           int        *exit_code)
+static gboolean
+parse_connector_id (const char *command,
+                    const char *text,
+                    gint64     *id,
+                    int        *exit_code)
 {
   guint64 value = 0;
 
@@ -230,6 +230,42 @@ yq_cli_parse_connector_id (const char *command,
     }
 
   *id = (gint64) value;
+
+  return TRUE;
+}
+
+/**
+ * yq_cli_parse_id_command:
+ * @command: the command as typed, e.g. "connector show"
+ * @summary: what the command does, for `--help`
+ * @entries: the command's options
+ * @args: (inout): the arguments; parsed options are removed
+ * @id: (out): the connector ID, the one positional argument
+ * @exit_code: (out): the exit code when parsing fails
+ *
+ * Parses a command that takes options and exactly one connector ID.
+ *
+ * Returns: %FALSE on a usage error, which has been reported
+ */
+gboolean
+yq_cli_parse_id_command (const char          *command,
+                         const char          *summary,
+                         const GOptionEntry  *entries,
+                         char              ***args,
+                         gint64              *id,
+                         int                 *exit_code)
+{
+  if (!yq_cli_parse_options (command, _("ID"), summary, entries, args, exit_code))
+    return FALSE;
+
+  if (!parse_connector_id (command, (*args)[1], id, exit_code))
+    return FALSE;
+
+  if (g_strv_length (*args) > 2)
+    {
+      *exit_code = yq_cli_usage_error (command, _("Unexpected argument “%s”"), (*args)[2]);
+      return FALSE;
+    }
 
   return TRUE;
 }

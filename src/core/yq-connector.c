@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "yq-connector.h"
+#include "yq-host.h"
 
 #define NAME_MAX_CHARS 64
 #define TENANT_ID_MAX_DIGITS 20
@@ -974,41 +975,6 @@ has_control_chars (const char *str)
   return FALSE;
 }
 
-/* GUri leaves the host's characters alone (it accepts "a b.cn"). */
-static gboolean
-is_valid_host (const char *host)
-{
-  g_autofree char *ascii = NULL;
-
-  if (host == NULL || *host == '\0')
-    return FALSE;
-
-  if (g_hostname_is_ip_address (host))
-    return TRUE;
-
-  ascii = g_hostname_to_ascii (host);
-  if (ascii == NULL || *ascii == '\0' || *ascii == '.' || *ascii == '-')
-    return FALSE;
-
-  for (const char *p = ascii; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 static void
 add_error (GPtrArray        *errors,
            YqConnectorField  field,
@@ -1072,7 +1038,7 @@ validate_api_base (YqConnector *self,
 
   if (uri == NULL || scheme == NULL ||
       ((g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "http") == 0) &&
-       !is_valid_host (host)))
+       !yq_host_is_valid (host)))
     {
       g_autofree char *message = NULL;
 
@@ -1090,7 +1056,7 @@ validate_api_base (YqConnector *self,
   else if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
     add_error (errors, YQ_CONNECTOR_FIELD_API_BASE,
                _("Remove the part starting with “?” or “#” from the API address"));
-  else if (g_ascii_strcasecmp (scheme, "http") == 0 && !is_loopback_host (host))
+  else if (g_ascii_strcasecmp (scheme, "http") == 0 && !yq_host_is_loopback (host))
     add_error (errors, YQ_CONNECTOR_FIELD_API_BASE,
                _("The API address must use https://. Plain http:// is only allowed for this "
                  "computer (localhost, 127.0.0.1 or ::1), for example for the simulator"));

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "yq-host.h"
 #include "yq-settings.h"
 
 G_DEFINE_QUARK (yq-settings-error-quark, yq_settings_error)
@@ -82,41 +83,6 @@ normalize_value (const char *key,
   return str;
 }
 
-/* GUri leaves the host's characters alone (it accepts "a b.cn"). */
-static gboolean
-is_valid_host (const char *host)
-{
-  g_autofree char *ascii = NULL;
-
-  if (host == NULL || *host == '\0')
-    return FALSE;
-
-  if (g_hostname_is_ip_address (host))
-    return TRUE;
-
-  ascii = g_hostname_to_ascii (host);
-  if (ascii == NULL || *ascii == '\0' || *ascii == '.' || *ascii == '-')
-    return FALSE;
-
-  for (const char *p = ascii; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 static gboolean
 validate_external_address (const char  *value,
                            GError     **error)
@@ -135,7 +101,7 @@ validate_external_address (const char  *value,
       host = g_uri_get_host (uri);
     }
 
-  if (uri == NULL || !is_valid_host (host))
+  if (uri == NULL || !yq_host_is_valid (host))
     {
       g_set_error_literal (error, YQ_SETTINGS_ERROR, YQ_SETTINGS_ERROR_INVALID,
                            _("Enter the external address as a full URL, for example "
@@ -146,7 +112,7 @@ validate_external_address (const char  *value,
   /* Plain http only on loopback, where the demo and the integration tests
    * run the service without TLS; nothing else can reach such an address. */
   if (g_ascii_strcasecmp (scheme, "https") != 0 &&
-      !(g_ascii_strcasecmp (scheme, "http") == 0 && is_loopback_host (host)))
+      !(g_ascii_strcasecmp (scheme, "http") == 0 && yq_host_is_loopback (host)))
     {
       g_set_error_literal (error, YQ_SETTINGS_ERROR, YQ_SETTINGS_ERROR_INVALID,
                            _("The external address must start with https://; the platforms "

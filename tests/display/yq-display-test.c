@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "yq-display-test.h"
+#include "yq-test-fs.h"
 
 #define FAKE_VERSION "9.9.9"
 #define FAKE_PID 4242
@@ -103,30 +104,10 @@ yq_test_make_data_dir (void)
   return data_dir;
 }
 
-static void
-remove_recursively (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFile *child;
-
-      while (g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
-        remove_recursively (child);
-    }
-
-  g_file_delete (file, NULL, NULL);
-}
-
 void
 yq_test_remove_data_dir (char *data_dir)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (data_dir);
-
-  remove_recursively (file);
+  yq_test_rm_rf (data_dir);
   g_assert_false (g_file_test (data_dir, G_FILE_TEST_EXISTS));
   g_unsetenv ("YUNQIAO_DATA_DIR");
   g_free (data_dir);

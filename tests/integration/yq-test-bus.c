@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "yq-test-bus.h"
+#include "yq-test-fs.h"
 
 char *
 yq_test_make_data_dir (void)
@@ -21,35 +22,10 @@ yq_test_make_data_dir (void)
   return dir;
 }
 
-static void
-remove_recursively (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFileInfo *info;
-
-      while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-        {
-          g_autoptr(GFileInfo) owned = info;
-          g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-
-          remove_recursively (child);
-        }
-    }
-
-  g_file_delete (file, NULL, NULL);
-}
-
 void
 yq_test_remove_data_dir (const char *dir)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (dir);
-
-  remove_recursively (file);
+  yq_test_rm_rf (dir);
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 }
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "yq-secrets.h"
+#include "yq-test-fs.h"
 
 #define KEY_APP "connector/1/app-secret"
 #define KEY_DIR "connector/1/directory-secret"
@@ -15,34 +16,6 @@
 #define VALUE_2 "an=other [value] #;\\ with 中文\nand a second line"
 
 /* Helpers */
-
-static void
-rm_rf (const char *path)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = NULL;
-      const char *name;
-
-      g_chmod (path, 0700);
-      dir = g_dir_open (path, 0, NULL);
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_assert_no_errno (g_rmdir (path));
-    }
-  else
-    {
-      g_assert_no_errno (g_unlink (path));
-    }
-}
 
 typedef struct
 {
@@ -67,7 +40,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  rm_rf (f->dir);
+  yq_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->data_dir);
   g_free (f->path);

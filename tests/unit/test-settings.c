@@ -9,39 +9,13 @@
 
 #include "yunqiao-core.h"
 #include "yq-store-private.h"
+#include "yq-test-fs.h"
 
 #define APP_SECRET "AppSecret-VALUE-0001"
 #define APP_SECRET_2 "AppSecret-VALUE-0002"
 #define DIR_SECRET "DirSecret-VALUE-0001"
 
 /* Helpers */
-
-static void
-rm_rf (const char *path)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = NULL;
-      const char *name;
-
-      dir = g_dir_open (path, 0, NULL);
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_assert_no_errno (g_rmdir (path));
-    }
-  else
-    {
-      g_assert_no_errno (g_unlink (path));
-    }
-}
 
 typedef struct
 {
@@ -85,7 +59,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   fixture_close (f);
-  rm_rf (f->dir);
+  yq_test_rm_rf (f->dir);
   g_free (f->dir);
 }
 

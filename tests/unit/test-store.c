@@ -12,36 +12,9 @@
 
 #include "yq-store.h"
 #include "yq-store-private.h"
+#include "yq-test-fs.h"
 
 /* Helpers */
-
-static void
-rm_rf (const char *path)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = NULL;
-      const char *name;
-
-      g_chmod (path, 0700);
-      dir = g_dir_open (path, 0, NULL);
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_assert_no_errno (g_rmdir (path));
-    }
-  else
-    {
-      g_assert_no_errno (g_unlink (path));
-    }
-}
 
 typedef struct
 {
@@ -64,7 +37,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  rm_rf (f->dir);
+  yq_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->db_path);
 }
