@@ -15,6 +15,15 @@
 #define MAX_RETRY_AFTER_US (30 * G_USEC_PER_SEC)
 #define MAX_REMEMBERED_TOKENS 16
 
+/* Adapting to a platform's rate limit: the answers accepted in the last
+ * second estimate what the platform takes. */
+#define RATE_WINDOW_US        G_USEC_PER_SEC
+#define RATE_RING             1024
+#define RATE_CUT              0.8
+#define RATE_FLOOR_QPS        0.5
+#define RATE_UNLIMITED_QPS    1000.0
+#define RATE_LIMIT_MIN_WAIT_US G_USEC_PER_SEC
+
 /* ------------------------------------------------------------------------ */
 /* Token bucket                                                              */
 /* ------------------------------------------------------------------------ */
@@ -430,7 +439,19 @@ struct _YqHttpLane
   gboolean       has_bucket;
   YqTokenBucket  bucket;
   GQueue         waiters;
+  GHashTable    *watches;
 };
+
+/* Cancels the lane's waiters that share one cancellable. One source per
+ * cancellable, not per waiter: a crawl queues thousands of requests with the
+ * same cancellable, and every main-loop iteration polls every source. */
+typedef struct
+{
+  YqHttpLane   *lane;
+  GCancellable *cancellable;
+  GSource      *source;
+  guint         n_waiters;
+} LaneWatch;
 
 struct _YqHttp
 {
@@ -452,6 +473,10 @@ struct _YqHttp
   GPtrArray     *secrets;
   GPtrArray     *tokens;
   GRand         *rand;
+  double         adapted_qps;
+  gint64         last_cut_us;
+  gint64         accepted_us[RATE_RING];
+  guint          accepted_next;
 };
 
 G_DEFINE_FINAL_TYPE (YqHttp, yq_http, G_TYPE_OBJECT)
@@ -466,6 +491,8 @@ static void
 yq_http_lane_free (YqHttpLane *lane)
 {
   g_assert (g_queue_is_empty (&lane->waiters));
+  g_assert (g_hash_table_size (lane->watches) == 0);
+  g_hash_table_unref (lane->watches);
   g_free (lane->name);
   g_free (lane);
 }
@@ -600,6 +627,7 @@ yq_http_set_qps (YqHttp *self,
   g_return_if_fail (qps >= 0);
 
   self->qps = qps;
+  self->adapted_qps = 0;
   yq_token_bucket_init (&self->bucket, qps, self->burst, yq_http_now (self));
 }
 
@@ -733,6 +761,7 @@ yq_http_add_lane (YqHttp     *self,
       yq_token_bucket_init (&lane->bucket, qps, 1, yq_http_now (self));
     }
   g_queue_init (&lane->waiters);
+  lane->watches = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_ptr_array_add (self->lanes, lane);
 
   return lane;
@@ -848,7 +877,6 @@ typedef struct
   gboolean       holds_slot;
   gboolean       spaced;
   gint64         spacing_prev_next_start;
-  GSource       *queue_cancel_source;
   GCancellable  *attempt_cancellable;
   gulong         attempt_cancel_id;
   GSource       *timeout_source;
@@ -868,7 +896,6 @@ static void
 send_data_free (SendData *sd)
 {
   g_assert (!sd->holds_slot);
-  g_assert (sd->queue_cancel_source == NULL);
   g_assert (sd->timeout_source == NULL);
 
   g_clear_object (&sd->msg);
@@ -921,6 +948,79 @@ lane_wake_cb (gpointer user_data)
 }
 
 static void
+lane_watch_free (LaneWatch *watch)
+{
+  g_hash_table_remove (watch->lane->watches, watch->cancellable);
+  g_source_destroy (watch->source);
+  g_source_unref (watch->source);
+  g_object_unref (watch->cancellable);
+  g_free (watch);
+}
+
+static gboolean
+lane_watch_cancelled_cb (GCancellable *cancellable,
+                         gpointer      user_data)
+{
+  LaneWatch *watch = user_data;
+  GQueue *waiters = &watch->lane->waiters;
+  g_autoptr(GPtrArray) cancelled = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (GList *l = waiters->head, *next; l != NULL; l = next)
+    {
+      next = l->next;
+      if (g_task_get_cancellable (l->data) == cancellable)
+        {
+          /* Takes over the queue's reference. */
+          g_ptr_array_add (cancelled, l->data);
+          g_queue_delete_link (waiters, l);
+        }
+    }
+  lane_watch_free (watch);
+
+  /* Returned after the lane is consistent: callbacks may queue again. */
+  for (guint i = 0; i < cancelled->len; i++)
+    g_task_return_error_if_cancelled (g_ptr_array_index (cancelled, i));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+lane_watch_add (YqHttpLane *lane,
+                GTask      *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  LaneWatch *watch;
+
+  if (cancellable == NULL)
+    return;
+
+  watch = g_hash_table_lookup (lane->watches, cancellable);
+  if (watch == NULL)
+    {
+      watch = g_new0 (LaneWatch, 1);
+      watch->lane = lane;
+      watch->cancellable = g_object_ref (cancellable);
+      watch->source = g_cancellable_source_new (cancellable);
+      g_source_set_name (watch->source, "[yq] lane cancel");
+      g_source_set_callback (watch->source, G_SOURCE_FUNC (lane_watch_cancelled_cb), watch, NULL);
+      g_source_attach (watch->source, g_task_get_context (task));
+      g_hash_table_insert (lane->watches, cancellable, watch);
+    }
+  watch->n_waiters++;
+}
+
+static void
+lane_watch_remove (YqHttpLane *lane,
+                   GTask      *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  LaneWatch *watch = cancellable ? g_hash_table_lookup (lane->watches, cancellable) : NULL;
+
+  if (watch != NULL && --watch->n_waiters == 0)
+    lane_watch_free (watch);
+}
+
+static void
 lane_wake (YqHttpLane *lane)
 {
   while (lane->in_flight < lane->max_in_flight && !g_queue_is_empty (&lane->waiters))
@@ -929,11 +1029,7 @@ lane_wake (YqHttpLane *lane)
       SendData *wsd = g_task_get_task_data (waiter);
       GSource *idle;
 
-      if (wsd->queue_cancel_source)
-        {
-          g_source_destroy (wsd->queue_cancel_source);
-          g_clear_pointer (&wsd->queue_cancel_source, g_source_unref);
-        }
+      lane_watch_remove (lane, waiter);
 
       lane->in_flight++;
       lane->peak = MAX (lane->peak, lane->in_flight);
@@ -956,23 +1052,6 @@ lane_release (YqHttp     *http,
 
   lane->in_flight--;
   lane_wake (lane);
-}
-
-static gboolean
-queue_cancelled_cb (GCancellable *cancellable,
-                    gpointer      user_data)
-{
-  GTask *task = user_data;
-  SendData *sd = g_task_get_task_data (task);
-
-  if (g_queue_remove (&sd->lane->waiters, task))
-    {
-      g_clear_pointer (&sd->queue_cancel_source, g_source_unref);
-      g_task_return_error_if_cancelled (task);
-      g_object_unref (task);
-    }
-
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1014,7 +1093,6 @@ static void
 send_step_slot (GTask *task)
 {
   SendData *sd = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
 
   if (sd->lane == NULL || sd->holds_slot)
     {
@@ -1035,14 +1113,7 @@ send_step_slot (GTask *task)
     }
 
   g_queue_push_tail (&sd->lane->waiters, g_object_ref (task));
-  if (cancellable != NULL)
-    {
-      sd->queue_cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_name (sd->queue_cancel_source, "[yq] lane cancel");
-      g_source_set_callback (sd->queue_cancel_source, G_SOURCE_FUNC (queue_cancelled_cb),
-                             task, NULL);
-      g_source_attach (sd->queue_cancel_source, g_task_get_context (task));
-    }
+  lane_watch_add (sd->lane, task);
 }
 
 static void
@@ -1181,6 +1252,69 @@ parse_retry_after (SoupMessage *msg)
 }
 
 static void
+bucket_set_rate (YqTokenBucket *bucket,
+                 double         rate,
+                 gint64         now_us)
+{
+  yq_token_bucket_refill (bucket, now_us);
+  bucket->rate = rate;
+}
+
+/* The platform answered without limiting the rate. After a cut, the rate
+ * grows back by about one request per second for every second of use. */
+static void
+http_note_accepted (YqHttp *self,
+                    gint64  now_us)
+{
+  double ceiling = self->qps > 0 ? self->qps : RATE_UNLIMITED_QPS;
+
+  self->accepted_us[self->accepted_next] = now_us;
+  self->accepted_next = (self->accepted_next + 1) % RATE_RING;
+
+  if (self->adapted_qps <= 0 || now_us - self->last_cut_us < RATE_WINDOW_US)
+    return;
+
+  self->adapted_qps += 1.0 / self->adapted_qps;
+  if (self->adapted_qps >= ceiling)
+    {
+      g_debug ("request rate back to %g/s", self->qps);
+      self->adapted_qps = 0;
+      bucket_set_rate (&self->bucket, self->qps, now_us);
+    }
+  else
+    bucket_set_rate (&self->bucket, self->adapted_qps, now_us);
+}
+
+/* The platform limited the rate: send below what it accepted in the last
+ * second, at most one cut per second, because the answers in flight were
+ * refused for the same moment. */
+static void
+http_note_rate_limited (YqHttp *self,
+                        gint64  now_us)
+{
+  double current = self->adapted_qps > 0 ? self->adapted_qps
+                   : self->qps > 0 ? self->qps : RATE_UNLIMITED_QPS;
+  guint accepted = 0;
+  double target;
+
+  if (self->last_cut_us != 0 && now_us - self->last_cut_us < RATE_WINDOW_US)
+    return;
+
+  for (guint i = 0; i < RATE_RING; i++)
+    if (self->accepted_us[i] != 0 && now_us - self->accepted_us[i] < RATE_WINDOW_US)
+      accepted++;
+
+  target = RATE_CUT * (accepted > 0 ? MIN (current, (double) accepted) : current / 2);
+  target = MAX (target, RATE_FLOOR_QPS);
+
+  g_debug ("the platform limits the request rate; sending at most %.1f/s", target);
+  self->adapted_qps = target;
+  self->last_cut_us = now_us;
+  bucket_set_rate (&self->bucket, target, now_us);
+  self->bucket.tokens = MIN (self->bucket.tokens, 0);
+}
+
+static void
 send_backoff_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -1212,6 +1346,7 @@ send_done_cb (GObject      *object,
   YqHttpVerdict verdict;
   guint status = 0;
   guint max_attempts;
+  gboolean rate_limited = FALSE;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &transport_error);
 
@@ -1266,6 +1401,14 @@ send_done_cb (GObject      *object,
         verdict = YQ_HTTP_VERDICT_RETRY;
       if (verdict == YQ_HTTP_VERDICT_RETRY)
         sd->retry_after_us = parse_retry_after (sd->msg);
+
+      rate_limited = verdict == YQ_HTTP_VERDICT_RETRY &&
+                     (status == 429 ||
+                      g_error_matches (error, YQ_PLATFORM_ERROR, YQ_PLATFORM_ERROR_RATE_LIMITED));
+      if (rate_limited)
+        http_note_rate_limited (sd->http, yq_http_now (sd->http));
+      else
+        http_note_accepted (sd->http, yq_http_now (sd->http));
     }
 
   switch (verdict)
@@ -1300,6 +1443,15 @@ send_done_cb (GObject      *object,
                                                 g_rand_int (sd->http->rand));
 
           delay = MAX (delay, sd->retry_after_us);
+          /* Platform limits count per second: a retry within the same
+           * second would be refused again. */
+          if (rate_limited && sd->retry_after_us == 0)
+            {
+              gint32 jitter = (gint32) MIN (MAX (1, sd->http->backoff_base_us), G_MAXINT32);
+
+              delay = MAX (delay, RATE_LIMIT_MIN_WAIT_US +
+                                  g_rand_int_range (sd->http->rand, 0, jitter));
+            }
           g_debug ("%s: transient failure, retrying in %" G_GINT64_FORMAT " ms",
                    sd->request->call, delay / 1000);
           g_clear_error (&sd->last_error);
@@ -1373,7 +1525,10 @@ send_step_send (GTask *task)
  * fresh), waits for a slot in its lane and for the rate limiter, then sends
  * and checks the answer. Network errors, timeouts, HTTP 429/5xx and what the
  * check calls transient are retried with backoff; a refused token is renewed
- * once.
+ * once. When the platform limits the rate (HTTP 429 or
+ * %YQ_PLATFORM_ERROR_RATE_LIMITED), the retry waits at least a second and
+ * the connector sends below what the platform accepted in the last second,
+ * growing back to the configured rate while nothing is refused.
  */
 void
 yq_http_send_async (YqHttp              *self,

@@ -14,7 +14,8 @@
  * |                 | (default: the top organisation)     |                                     |
  * | dept id         | organizationCode                    | id (orgId)                          |
  * | dept parent_id  | parentCode; NULL for the top        | parentId; NULL for the team root,   |
- * |                 | organisation, which carries none    | whose parentId is ""                |
+ * |                 | organisation, which carries none,   | whose parentId is ""                |
+ * |                 | and for the top of each scope       |                                     |
  * | dept name       | organizationName                    | name (short name)                   |
  * | dept order      | displayOrder                        | weights                             |
  * | dept active     | status == "A" (all of them are A)   | TRUE (the API has no department     |
@@ -31,9 +32,12 @@
  * | job_number      | NULL (no such field)                | jobNo; NULL when ""                 |
  * | title           | govEmpPosJob of the mainJob         | jobTitle; NULL when ""              |
  * |                 | position; NULL when absent          |                                     |
- * | department_ids  | organizationCode of every position, | orgId only (part-time jobs have no  |
- * |                 | the mainJob one first, the others   | documented response shape)          |
- * |                 | in govEmployeePositions order       |                                     |
+ * | department_ids  | organizationCode of every position  | orgId only (part-time jobs have no  |
+ * |                 | in the scope, the mainJob one first,| documented response shape)          |
+ * |                 | the others in govEmployeePositions  |                                     |
+ * |                 | order (an invalid employee's        |                                     |
+ * |                 | positions are invalid with it, and  |                                     |
+ * |                 | still count)                        |                                     |
  * | order           | orderInOrganization of the mainJob  | weights                             |
  * |                 | position                            |                                     |
  * | active          | employee status == "A"              | status == 1 (0 cancelled and 2      |
@@ -1918,14 +1922,18 @@ expected_zwdd (YqSimOrg *self)
   for (guint i = 0; i < self->departments->len; i++)
     {
       YqSimDepartment *dept = dept_at (self, i);
+      YqSimDepartment *parent;
       YqOrgDepartment *out;
 
       if (dept->deleted || !yq_sim_org_in_zwdd_scope (self, dept))
         continue;
 
+      /* A scope's top organization is a root of the snapshot, even when
+       * its parentCode names an organization outside the scope. */
+      parent = dept->parent >= 0 ? dept_at (self, dept->parent) : NULL;
       out = yq_org_department_new (dept->zwdd_code,
-                                   dept->parent >= 0 ? dept_at (self, dept->parent)->zwdd_code
-                                                     : NULL,
+                                   parent != NULL && yq_sim_org_in_zwdd_scope (self, parent)
+                                     ? parent->zwdd_code : NULL,
                                    dept->name);
       out->order = dept->order;
       out->active = TRUE;
@@ -1936,23 +1944,30 @@ expected_zwdd (YqSimOrg *self)
     {
       YqSimPerson *person = person_at (self, i);
       YqOrgPerson *out;
-      gboolean visible = FALSE;
+      guint n = 0;
 
       if (person->deleted)
         continue;
-      for (guint k = 0; k < person->n_departments && !visible; k++)
-        visible = yq_sim_org_in_zwdd_scope (self, dept_at (self, person->departments[k]));
-      if (!visible)
-        continue;
 
       out = yq_org_person_new (person->employee_code, person->name);
-      out->account_id = g_strdup (person->account_id_str);
-      out->account_code = g_strdup (person->account_code);
-      out->title = g_strdup (person->title);
       g_free (out->department_ids);
       out->department_ids = g_new0 (char *, person->n_departments + 1);
       for (guint k = 0; k < person->n_departments; k++)
-        out->department_ids[k] = g_strdup (dept_at (self, person->departments[k])->zwdd_code);
+        {
+          YqSimDepartment *dept = dept_at (self, person->departments[k]);
+
+          if (yq_sim_org_in_zwdd_scope (self, dept))
+            out->department_ids[n++] = g_strdup (dept->zwdd_code);
+        }
+      if (n == 0)
+        {
+          yq_org_person_free (out);
+          continue;
+        }
+
+      out->account_id = g_strdup (person->account_id_str);
+      out->account_code = g_strdup (person->account_code);
+      out->title = g_strdup (person->title);
       out->order = person->order;
       out->active = person->status == YQ_SIM_STATUS_NORMAL;
       yq_org_snapshot_add_person (snapshot, out);

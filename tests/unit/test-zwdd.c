@@ -585,13 +585,14 @@ test_person_mapping (void)
   /* Listed under GO_a with only that (part-time) position, then under GO_b
    * with the main one; a finished position (status F) is ignored. */
   e1 = parse_object ("{\"employeeCode\":\"GE_1\",\"employeeName\":\"张三\",\"status\":\"A\","
-                     "\"govEmpPositions\":[{\"organizationCode\":\"GO_a\",\"mainJob\":false,"
+                     "\"govEmployeePositions\":[{\"organizationCode\":\"GO_a\",\"mainJob\":false,"
                      "\"orderInOrganization\":9,\"govEmpPosJob\":\"副主任\",\"status\":\"A\"},"
                      "{\"organizationCode\":\"GO_old\",\"mainJob\":false,\"status\":\"F\"}]}",
                      &n1);
   e2 = parse_object ("{\"employeeCode\":\"GE_1\",\"employeeName\":\"张三\",\"status\":\"A\","
-                     "\"govEmpPositions\":[{\"organizationCode\":\"GO_b\",\"mainJob\":\"true\","
-                     "\"orderInOrganization\":\"2\",\"govEmpPosJob\":\"主任\"}]}", &n2);
+                     "\"govEmployeePositions\":[{\"organizationCode\":\"GO_b\","
+                     "\"mainJob\":\"true\",\"orderInOrganization\":\"2\","
+                     "\"govEmpPosJob\":\"主任\"}]}", &n2);
 
   p = yq_zwdd_person_from_employee (e1);
   g_assert_cmpstr (p->id, ==, "GE_1");
@@ -633,6 +634,28 @@ test_person_mapping (void)
   g_assert_false (q->active);
   yq_zwdd_person_merge_positions (q, &q_main, json_node_get_object (n4), "GO_c");
   g_assert_cmpstr (q->department_ids[0], ==, "GO_c");
+
+  /* An invalid employee keeps its positions, invalid with it, main first. */
+  {
+    g_autoptr(JsonNode) n5 = NULL;
+    g_autoptr(YqOrgPerson) r = NULL;
+    gboolean r_main = FALSE;
+    JsonObject *e5;
+
+    e5 = parse_object ("{\"employeeCode\":\"GE_3\",\"employeeName\":\"王五\",\"status\":\"F\","
+                       "\"govEmployeePositions\":[{\"organizationCode\":\"GO_d\","
+                       "\"mainJob\":false,\"status\":\"F\"},{\"organizationCode\":\"GO_e\","
+                       "\"mainJob\":true,\"orderInOrganization\":4,\"govEmpPosJob\":\"科员\","
+                       "\"status\":\"F\"}]}", &n5);
+    r = yq_zwdd_person_from_employee (e5);
+    yq_zwdd_person_merge_positions (r, &r_main, e5, "GO_d");
+    g_assert_false (r->active);
+    g_assert_cmpstr (r->department_ids[0], ==, "GO_e");
+    g_assert_cmpstr (r->department_ids[1], ==, "GO_d");
+    g_assert_null (r->department_ids[2]);
+    g_assert_cmpint (r->order, ==, 4);
+    g_assert_cmpstr (r->title, ==, "科员");
+  }
 }
 
 static void
@@ -781,7 +804,7 @@ employees_of (const char *org,
     for (guint i = 0; i < 3; i++)
       g_ptr_array_add (out, g_strdup_printf ("{\"employeeCode\":\"GE_r%u\","
                                              "\"employeeName\":\"R%u\",\"status\":\"%s\","
-                                             "\"govEmpPositions\":[{"
+                                             "\"govEmployeePositions\":[{"
                                              "\"organizationCode\":\"GO_root\",\"mainJob\":%s,"
                                              "\"orderInOrganization\":%u,"
                                              "\"govEmpPosJob\":\"副主任\"}]}",
@@ -791,11 +814,12 @@ employees_of (const char *org,
     {
       for (guint i = 0; i < 249; i++)
         g_ptr_array_add (out, g_strdup_printf ("{\"employeeCode\":\"GE_b%03u\",\"employeeName\":"
-                                               "\"B%u\",\"status\":\"A\",\"govEmpPositions\":[{"
+                                               "\"B%u\",\"status\":\"A\","
+                                               "\"govEmployeePositions\":[{"
                                                "\"organizationCode\":\"GO_b\",\"mainJob\":true,"
                                                "\"orderInOrganization\":%u}]}", i, i, i));
       g_ptr_array_add (out, g_strdup ("{\"employeeCode\":\"GE_r1\",\"employeeName\":\"R1\","
-                                      "\"status\":\"A\",\"govEmpPositions\":[{"
+                                      "\"status\":\"A\",\"govEmployeePositions\":[{"
                                       "\"organizationCode\":\"GO_b\",\"mainJob\":true,"
                                       "\"orderInOrganization\":\"2\",\"govEmpPosJob\":\"主任\"}]}"));
     }

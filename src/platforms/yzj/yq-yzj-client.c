@@ -103,6 +103,7 @@ typedef struct
 {
   BodyKind     kind;
   YqYzjFamily  family;
+  gboolean     read_only;
   char        *base_url;
   char        *path;
   /* BODY_TOKEN */
@@ -272,6 +273,8 @@ yzj_call_build (gpointer     user_data,
   soup_message_set_request_body_from_bytes (msg, content_type, body);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
                                 "application/json");
+  if (call->read_only)
+    yq_platform_mark_read_only (msg);
 
   return g_steal_pointer (&msg);
 }
@@ -304,6 +307,24 @@ yzj_request (YzjCall       *call,
   return request;
 }
 
+/* Calls that change nothing on the platform. Tokens count: repeated
+ * requests within the validity return the same token (§2.2). */
+static gboolean
+path_is_read (const char *path)
+{
+  static const char * const read_suffixes[] = {
+    "/getall", "/get", "/getAtTime", "/getAccessToken", "/checkcreatetodo.json", NULL
+  };
+
+  if (strstr (path, "/query") != NULL || strstr (path, "/find") != NULL)
+    return TRUE;
+  for (guint i = 0; read_suffixes[i]; i++)
+    if (g_str_has_suffix (path, read_suffixes[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
 static YzjCall *
 yzj_call_new (YqYzjClient *self,
               BodyKind     kind,
@@ -314,6 +335,7 @@ yzj_call_new (YqYzjClient *self,
 
   call->kind = kind;
   call->family = family;
+  call->read_only = path_is_read (path);
   call->base_url = g_strdup (self->base_url);
   call->path = g_strdup (path);
   call->eid = g_strdup (self->eid);
@@ -634,9 +656,7 @@ need_app (YqYzjClient *self,
 typedef struct
 {
   YqYzjClient         *client;
-  GCancellable        *cancellable;
-  GCancellable        *user_cancellable;
-  gulong               user_cancel_id;
+  YqFetchRun           run;
   YqOrgSnapshot       *snapshot;
   GHashTable          *long_names;
   GPtrArray           *unresolved;
@@ -646,12 +666,7 @@ typedef struct
   gboolean             people_done;
   gboolean             done;
   char                *missing_root;
-  YqFetchStats         stats;
-  gint64               start_us;
   guint                start_calls;
-  YqFetchProgressFunc  progress;
-  gpointer             progress_data;
-  GDestroyNotify       progress_destroy;
 } YzjCrawl;
 
 typedef struct
@@ -670,16 +685,11 @@ unresolved_free (Unresolved *u)
 static void
 yzj_crawl_free (YzjCrawl *c)
 {
-  if (c->user_cancel_id)
-    g_cancellable_disconnect (c->user_cancellable, c->user_cancel_id);
-  g_clear_object (&c->user_cancellable);
-  g_clear_object (&c->cancellable);
+  yq_fetch_run_clear (&c->run);
   g_clear_object (&c->snapshot);
   g_clear_pointer (&c->long_names, g_hash_table_unref);
   g_clear_pointer (&c->unresolved, g_ptr_array_unref);
   g_free (c->missing_root);
-  if (c->progress_destroy)
-    c->progress_destroy (c->progress_data);
   g_clear_object (&c->client);
   g_free (c);
 }
@@ -707,12 +717,12 @@ yzj_crawl_take (GTask      *task,
   if (*out == NULL)
     {
       c->done = TRUE;
-      g_cancellable_cancel (c->cancellable);
+      yq_fetch_run_abort (&c->run);
       g_task_return_error (task, error);
       return FALSE;
     }
 
-  c->stats.pages++;
+  c->run.stats.pages++;
   return TRUE;
 }
 
@@ -720,18 +730,15 @@ yzj_crawl_take (GTask      *task,
 static void
 yzj_crawl_count (YzjCrawl *c)
 {
-  c->stats.api_calls = yq_http_get_call_count (c->client->http) - c->start_calls;
-  c->stats.departments = yq_org_snapshot_get_n_departments (c->snapshot);
-  c->stats.people = yq_org_snapshot_get_n_people (c->snapshot);
-  c->stats.wall_time_us = g_get_monotonic_time () - c->start_us;
+  c->run.stats.api_calls = yq_http_get_call_count (c->client->http) - c->start_calls;
+  yq_fetch_run_update (&c->run, c->snapshot);
 }
 
 static void
 yzj_crawl_progress (YzjCrawl *c)
 {
-  yzj_crawl_count (c);
-  if (c->progress)
-    c->progress (&c->stats, c->progress_data);
+  c->run.stats.api_calls = yq_http_get_call_count (c->client->http) - c->start_calls;
+  yq_fetch_run_report (&c->run, c->snapshot);
 }
 
 static void
@@ -742,7 +749,8 @@ yzj_crawl_send (GTask               *task,
   YzjCrawl *c = g_task_get_task_data (task);
 
   c->outstanding++;
-  yq_http_send_async (c->client->http, request, c->cancellable, callback, g_object_ref (task));
+  yq_http_send_async (c->client->http, request, c->run.cancellable, callback,
+                      g_object_ref (task));
 }
 
 static void
@@ -849,7 +857,7 @@ yzj_crawl_departments_cb (GObject      *object,
   if (items == NULL)
     {
       c->done = TRUE;
-      g_cancellable_cancel (c->cancellable);
+      yq_fetch_run_abort (&c->run);
       g_task_return_error (task,
                            yq_platform_error_new (YQ_PLATFORM_ERROR_UNEXPECTED_RESPONSE,
                                                   "/gateway/openimport/open/dept/getall",
@@ -995,16 +1003,9 @@ yzj_crawl_advance (GTask *task)
 
   c->done = TRUE;
   yzj_crawl_count (c);
-  g_debug ("directory fetched: %u departments, %u people, %u calls", c->stats.departments,
-           c->stats.people, c->stats.api_calls);
+  g_debug ("directory fetched: %u departments, %u people, %u calls", c->run.stats.departments,
+           c->run.stats.people, c->run.stats.api_calls);
   g_task_return_pointer (task, g_object_ref (c->snapshot), g_object_unref);
-}
-
-static void
-forward_cancel (GCancellable *user,
-                GCancellable *internal)
-{
-  g_cancellable_cancel (internal);
 }
 
 static void
@@ -1027,21 +1028,11 @@ yq_yzj_client_fetch_directory_async (YqPlatform          *platform,
 
   c = g_new0 (YzjCrawl, 1);
   c->client = g_object_ref (self);
-  c->cancellable = g_cancellable_new ();
+  yq_fetch_run_init (&c->run, cancellable, progress, progress_data, progress_destroy);
   c->snapshot = yq_org_snapshot_new (NULL);
   c->long_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   c->unresolved = g_ptr_array_new_with_free_func ((GDestroyNotify) unresolved_free);
-  c->start_us = g_get_monotonic_time ();
   c->start_calls = yq_http_get_call_count (self->http);
-  c->progress = progress;
-  c->progress_data = progress_data;
-  c->progress_destroy = progress_destroy;
-  if (cancellable != NULL)
-    {
-      c->user_cancellable = g_object_ref (cancellable);
-      c->user_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel),
-                                                 g_object_ref (c->cancellable), g_object_unref);
-    }
   g_task_set_task_data (task, c, (GDestroyNotify) yzj_crawl_free);
 
   if (!need_directory (self, task, "/gateway/openimport/open/dept/getall"))
@@ -1067,7 +1058,7 @@ yq_yzj_client_fetch_directory_finish (YqPlatform    *platform,
   if (stats != NULL)
     {
       yzj_crawl_count (c);
-      *stats = c->stats;
+      *stats = c->run.stats;
     }
 
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -1326,8 +1317,7 @@ typedef struct
   GQueue           batches;
   GPtrArray       *current;
   YqMessageResult *result;
-  GError          *first_error;
-  guint            n_ok;
+  YqCallTally      tally;
 } PubState;
 
 static void
@@ -1337,7 +1327,7 @@ pub_state_free (PubState *state)
   g_queue_clear_full (&state->batches, (GDestroyNotify) g_ptr_array_unref);
   g_clear_pointer (&state->current, g_ptr_array_unref);
   g_clear_pointer (&state->result, yq_message_result_free);
-  g_clear_error (&state->first_error);
+  yq_call_tally_clear (&state->tally);
   g_free (state);
 }
 
@@ -1367,12 +1357,9 @@ pub_cb (GObject      *object,
       for (guint i = 0; i < batch->len; i++)
         g_ptr_array_add (state->result->failures,
                          yq_recipient_failure_new (g_ptr_array_index (batch, i),
-                                                   error->domain == YQ_PLATFORM_ERROR
-                                                     ? yq_platform_error_get_nick (error->code)
-                                                     : "failed",
+                                                   yq_platform_error_code_of (error),
                                                    error->message));
-      if (state->first_error == NULL)
-        state->first_error = g_steal_pointer (&error);
+      yq_call_tally_note_error (&state->tally, error);
     }
   else
     {
@@ -1380,7 +1367,7 @@ pub_cb (GObject      *object,
       JsonObject *data = yq_json_get_object (obj, "data");
       g_autofree char *id = yq_json_dup_string_lenient (data ? data : obj, "sourceMsgId");
 
-      state->n_ok++;
+      state->tally.n_ok++;
       g_ptr_array_add (state->result->message_ids, g_strdup (id ? id : ""));
       if (state->result->message_id == NULL && id != NULL)
         state->result->message_id = g_strdup (id);
@@ -1403,11 +1390,8 @@ pub_next (GTask *task)
   state->current = g_queue_pop_head (&state->batches);
   if (state->current == NULL)
     {
-      if (state->n_ok == 0 && state->first_error != NULL)
-        g_task_return_error (task, g_steal_pointer (&state->first_error));
-      else
-        g_task_return_pointer (task, g_steal_pointer (&state->result),
-                               (GDestroyNotify) yq_message_result_free);
+      yq_call_tally_return (&state->tally, task, g_steal_pointer (&state->result),
+                            (GDestroyNotify) yq_message_result_free);
       return;
     }
 
@@ -1440,7 +1424,7 @@ yq_yzj_client_send_notification_async (YqPlatform             *platform,
 {
   YqYzjClient *self = YQ_YZJ_CLIENT (platform);
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) recipients = NULL;
   g_autofree char *text = NULL;
   JsonObject *body;
   JsonObject *msg;
@@ -1450,6 +1434,7 @@ yq_yzj_client_send_notification_async (YqPlatform             *platform,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, yq_yzj_client_send_notification_async);
+  recipients = yq_platform_unique_recipients ((const char * const *) request->recipients);
 
   if (self->pub_id == NULL)
     {
@@ -1459,7 +1444,7 @@ yq_yzj_client_send_notification_async (YqPlatform             *platform,
                                                           "are not set")));
       return;
     }
-  if (request->recipients == NULL || request->recipients[0] == NULL)
+  if (recipients->len == 0)
     {
       g_task_return_error (task, yq_platform_error_new (YQ_PLATFORM_ERROR_INVALID_ARGUMENT,
                                                         "/pubacc/pubsendV2",
@@ -1498,12 +1483,10 @@ yq_yzj_client_send_notification_async (YqPlatform             *platform,
   json_object_unref (body);
   g_task_set_task_data (task, state, (GDestroyNotify) pub_state_free);
 
-  for (guint i = 0; request->recipients[i]; i++)
+  for (guint i = 0; i < recipients->len; i++)
     {
-      const char *r = request->recipients[i];
+      const char *r = g_ptr_array_index (recipients, i);
 
-      if (*r == '\0' || !g_hash_table_add (seen, (gpointer) r))
-        continue;
       if (batch == NULL || batch->len >= PUBACC_BATCH)
         {
           batch = g_ptr_array_new_with_free_func (g_free);
@@ -1533,9 +1516,7 @@ typedef struct
 {
   YqTodoResult *result;
   char         *source_id;
-  guint         pending;
-  guint         n_ok;
-  GError       *first_error;
+  YqCallTally   tally;
 } YzjTodoState;
 
 static void
@@ -1543,7 +1524,7 @@ yzj_todo_state_free (YzjTodoState *state)
 {
   g_clear_pointer (&state->result, yq_todo_result_free);
   g_free (state->source_id);
-  g_clear_error (&state->first_error);
+  yq_call_tally_clear (&state->tally);
   g_free (state);
 }
 
@@ -1585,25 +1566,18 @@ yzj_todo_job_done (YzjTodoJob   *job,
       YqTodoItem *item = g_ptr_array_index (job->items, i);
 
       if (error != NULL)
-        set_item_error (item, error->domain == YQ_PLATFORM_ERROR
-                                ? yq_platform_error_get_nick (error->code) : "failed",
-                        error->message);
+        set_item_error (item, yq_platform_error_code_of (error), error->message);
       else if (item->error_code == NULL)
-        state->n_ok++;
+        state->tally.n_ok++;
     }
-  if (error != NULL && state->first_error == NULL)
-    state->first_error = g_error_copy (error);
+  if (error != NULL)
+    yq_call_tally_note_error (&state->tally, error);
 
   yzj_todo_job_free (job);
 
-  if (--state->pending == 0)
-    {
-      if (state->n_ok == 0 && state->first_error != NULL)
-        g_task_return_error (task, g_steal_pointer (&state->first_error));
-      else
-        g_task_return_pointer (task, g_steal_pointer (&state->result),
-                               (GDestroyNotify) yq_todo_result_free);
-    }
+  if (--state->tally.pending == 0)
+    yq_call_tally_return (&state->tally, task, g_steal_pointer (&state->result),
+                          (GDestroyNotify) yq_todo_result_free);
   g_object_unref (task);
 }
 
@@ -1772,8 +1746,7 @@ yq_yzj_client_create_todo_async (YqPlatform          *platform,
 {
   YqYzjClient *self = YQ_YZJ_CLIENT (platform);
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) recipients = g_ptr_array_new ();
+  g_autoptr(GPtrArray) recipients = NULL;
   YzjTodoState *state;
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -1782,9 +1755,7 @@ yq_yzj_client_create_todo_async (YqPlatform          *platform,
   if (!need_app (self, task, "/gateway/newtodo/open/generatetodo.json"))
     return;
 
-  for (guint i = 0; request->recipients && request->recipients[i]; i++)
-    if (*request->recipients[i] && g_hash_table_add (seen, request->recipients[i]))
-      g_ptr_array_add (recipients, request->recipients[i]);
+  recipients = yq_platform_unique_recipients ((const char * const *) request->recipients);
 
   if (request->idempotency_key == NULL || *request->idempotency_key == '\0' ||
       request->title == NULL || *request->title == '\0' ||
@@ -1803,7 +1774,7 @@ yq_yzj_client_create_todo_async (YqPlatform          *platform,
   state = g_new0 (YzjTodoState, 1);
   state->result = yq_todo_result_new ();
   state->source_id = g_strdup (request->idempotency_key);
-  state->pending = 1;
+  state->tally.pending = 1;
   g_task_set_task_data (task, state, (GDestroyNotify) yzj_todo_state_free);
 
   for (guint start = 0; start < recipients->len; start += YQ_YZJ_TODO_BATCH)
@@ -1862,13 +1833,13 @@ yq_yzj_client_create_todo_async (YqPlatform          *platform,
       http_request = yzj_json_request (self, "/gateway/newtodo/open/generatetodo.json",
                                        YQ_YZJ_FAMILY_TODO, body);
       yq_http_request_set_lane (http_request, self->todo_lane);
-      state->pending++;
+      state->tally.pending++;
       yq_http_send_async (self->http, http_request, cancellable, yzj_todo_create_cb, job);
     }
 
-  if (--state->pending == 0)
-    g_task_return_pointer (task, g_steal_pointer (&state->result),
-                           (GDestroyNotify) yq_todo_result_free);
+  if (--state->tally.pending == 0)
+    yq_call_tally_return (&state->tally, task, g_steal_pointer (&state->result),
+                          (GDestroyNotify) yq_todo_result_free);
 }
 
 static YqTodoResult *
@@ -2464,9 +2435,7 @@ write_stop (GTask        *task,
   /* Something was applied: report every item instead of one error. */
   for (guint i = 0; state->run && i < state->run->len; i++)
     result_set (run_result (state, i), YQ_DIRECTORY_RESULT_FAILED, NULL,
-                error->domain == YQ_PLATFORM_ERROR ? yq_platform_error_get_nick (error->code)
-                                                   : "failed",
-                error->message);
+                yq_platform_error_code_of (error), error->message);
   for (guint i = state->next; i < state->results->len; i++)
     result_set (g_ptr_array_index (state->results, i), YQ_DIRECTORY_RESULT_NOT_ATTEMPTED, NULL,
                 NULL, error->message);

@@ -140,6 +140,12 @@ yq_yzj_classify_failure (YqYzjFamily    family,
       return YQ_PLATFORM_ERROR_AUTH;
     }
 
+  /* A ticket that is unknown, used or expired is the caller's, not the
+   * access token's: renewing the token cannot help. */
+  if (family == YQ_YZJ_FAMILY_TICKET && status != 401 && strstr (lower, "ticket") != NULL &&
+      strstr (lower, "token") == NULL)
+    return YQ_PLATFORM_ERROR_BUSINESS;
+
   if (family != YQ_YZJ_FAMILY_PUBACC &&
       (status == 401 || contains_any (lower, token_words)))
     {

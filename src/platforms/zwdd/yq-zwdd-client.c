@@ -23,8 +23,9 @@
  * | email           | NULL: not part of the employee objects                         |
  * | job_number      | NULL: not part of the employee objects                         |
  * | title           | govEmpPosJob of the main position (mainJob)                    |
- * | department_ids  | organizationCode of each valid position (status != "F") within |
- * |                 | the snapshot, the main position first                          |
+ * | department_ids  | organizationCode of each position in govEmployeePositions that |
+ * |                 | lies within the snapshot, the main position first; a valid     |
+ * |                 | employee's invalid positions (status "F") are left out         |
  * | order           | orderInOrganization of the main position                       |
  * | active          | employee status != "F"                                         |
  *
@@ -93,6 +94,7 @@ typedef struct
   char           *app_secret;
   YqZwddEnvelope  envelope;
   gboolean        token_call;
+  gboolean        read_only;
 } ZwddCall;
 
 static void
@@ -178,6 +180,9 @@ zwdd_call_build (gpointer     user_data,
   soup_message_headers_replace (headers, "X-Hmac-Auth-MAC", "02:00:00:00:00:01");
   soup_message_headers_replace (headers, "Accept", "application/json");
 
+  if (call->read_only)
+    yq_platform_mark_read_only (msg);
+
   return g_steal_pointer (&msg);
 }
 
@@ -219,6 +224,10 @@ zwdd_request_new (YqZwddClient   *self,
   call->app_secret = g_strdup (use_qr ? self->qr_app_secret : self->app_secret);
   call->envelope = envelope;
   call->token_call = g_str_equal (path, "/gettoken.json");
+  call->read_only = call->token_call ||
+                    g_str_has_prefix (path, "/mozi/") ||
+                    g_str_equal (path, "/auth/scopesV2") ||
+                    g_str_has_prefix (path, "/tc/openapi/3rd/task/get");
 
   return yq_http_request_new (path, zwdd_call_build, zwdd_call_check, call,
                               (GDestroyNotify) zwdd_call_free);
@@ -480,9 +489,7 @@ typedef struct
 typedef struct
 {
   YqZwddClient        *client;
-  GCancellable        *cancellable;
-  GCancellable        *user_cancellable;
-  gulong               user_cancel_id;
+  YqFetchRun           run;
   YqOrgSnapshot       *snapshot;
   GHashTable          *org_parent;
   GHashTable          *org_parent_code;
@@ -497,11 +504,6 @@ typedef struct
   guint                outstanding_batches;
   gboolean             extras_checked;
   gboolean             done;
-  YqFetchStats         stats;
-  gint64               start_us;
-  YqFetchProgressFunc  progress;
-  gpointer             progress_data;
-  GDestroyNotify       progress_destroy;
 } Crawl;
 
 typedef struct
@@ -530,10 +532,7 @@ listing_free (Listing *listing)
 static void
 crawl_free (Crawl *c)
 {
-  if (c->user_cancel_id)
-    g_cancellable_disconnect (c->user_cancellable, c->user_cancel_id);
-  g_clear_object (&c->user_cancellable);
-  g_clear_object (&c->cancellable);
+  yq_fetch_run_clear (&c->run);
   g_clear_object (&c->snapshot);
   g_clear_pointer (&c->org_parent, g_hash_table_unref);
   g_clear_pointer (&c->org_parent_code, g_hash_table_unref);
@@ -543,8 +542,6 @@ crawl_free (Crawl *c)
   g_clear_pointer (&c->pending_accounts, g_ptr_array_unref);
   g_clear_pointer (&c->people, g_hash_table_unref);
   g_clear_pointer (&c->listings, g_ptr_array_unref);
-  if (c->progress_destroy)
-    c->progress_destroy (c->progress_data);
   g_clear_object (&c->client);
   g_free (c);
 }
@@ -586,8 +583,8 @@ crawl_send (GTask         *task,
       break;
     }
 
-  yq_http_request_set_call_counter (request, &c->stats.api_calls);
-  yq_http_send_async (c->client->http, request, c->cancellable, crawl_job_cb, job);
+  yq_http_request_set_call_counter (request, &c->run.stats.api_calls);
+  yq_http_send_async (c->client->http, request, c->run.cancellable, crawl_job_cb, job);
 }
 
 static void
@@ -917,17 +914,6 @@ crawl_handle (GTask    *task,
 }
 
 static void
-crawl_progress (Crawl *c)
-{
-  c->stats.departments = yq_org_snapshot_get_n_departments (c->snapshot);
-  c->stats.people = yq_org_snapshot_get_n_people (c->snapshot);
-  c->stats.wall_time_us = g_get_monotonic_time () - c->start_us;
-
-  if (c->progress)
-    c->progress (&c->stats, c->progress_data);
-}
-
-static void
 crawl_finish (GTask *task)
 {
   Crawl *c = g_task_get_task_data (task);
@@ -989,11 +975,10 @@ crawl_finish (GTask *task)
       }
   }
 
-  c->stats.departments = yq_org_snapshot_get_n_departments (c->snapshot);
-  c->stats.people = yq_org_snapshot_get_n_people (c->snapshot);
-  c->stats.wall_time_us = g_get_monotonic_time () - c->start_us;
+  yq_fetch_run_update (&c->run, c->snapshot);
   g_debug ("directory fetched: %u departments, %u people, %u calls, %u pages",
-           c->stats.departments, c->stats.people, c->stats.api_calls, c->stats.pages);
+           c->run.stats.departments, c->run.stats.people, c->run.stats.api_calls,
+           c->run.stats.pages);
 
   g_task_return_pointer (task, g_object_ref (c->snapshot), g_object_unref);
 }
@@ -1086,24 +1071,17 @@ crawl_job_cb (GObject      *object,
   if (content == NULL)
     {
       c->done = TRUE;
-      g_cancellable_cancel (c->cancellable);
+      yq_fetch_run_abort (&c->run);
       g_task_return_error (task, error);
       job_free (job);
       return;
     }
 
-  c->stats.pages++;
+  c->run.stats.pages++;
   crawl_handle (task, job, content);
-  crawl_progress (c);
+  yq_fetch_run_report (&c->run, c->snapshot);
   crawl_advance (task);
   job_free (job);
-}
-
-static void
-forward_cancel (GCancellable *user,
-                GCancellable *internal)
-{
-  g_cancellable_cancel (internal);
 }
 
 static void
@@ -1126,7 +1104,7 @@ yq_zwdd_client_fetch_directory_async (YqPlatform          *platform,
 
   c = g_new0 (Crawl, 1);
   c->client = g_object_ref (self);
-  c->cancellable = g_cancellable_new ();
+  yq_fetch_run_init (&c->run, cancellable, progress, progress_data, progress_destroy);
   c->snapshot = yq_org_snapshot_new (NULL);
   c->org_parent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   c->org_parent_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -1137,16 +1115,6 @@ yq_zwdd_client_fetch_directory_async (YqPlatform          *platform,
   c->people = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                      (GDestroyNotify) person_state_free);
   c->listings = g_ptr_array_new_with_free_func ((GDestroyNotify) listing_free);
-  c->start_us = g_get_monotonic_time ();
-  c->progress = progress;
-  c->progress_data = progress_data;
-  c->progress_destroy = progress_destroy;
-  if (cancellable != NULL)
-    {
-      c->user_cancellable = g_object_ref (cancellable);
-      c->user_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel),
-                                                 g_object_ref (c->cancellable), g_object_unref);
-    }
   g_task_set_task_data (task, c, (GDestroyNotify) crawl_free);
 
   request = zwdd_request_new (self, "POST", "/auth/scopesV2", tenant_params (self),
@@ -1169,8 +1137,8 @@ yq_zwdd_client_fetch_directory_finish (YqPlatform    *platform,
   c = g_task_get_task_data (G_TASK (result));
   if (stats != NULL)
     {
-      *stats = c->stats;
-      stats->wall_time_us = g_get_monotonic_time () - c->start_us;
+      yq_fetch_run_update (&c->run, c->snapshot);
+      *stats = c->run.stats;
     }
 
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -1636,8 +1604,7 @@ typedef struct
   GQueue           batches;
   Batch           *current;
   YqMessageResult *result;
-  GError          *first_error;
-  guint            n_ok;
+  YqCallTally      tally;
 } NotifyState;
 
 static void
@@ -1647,7 +1614,7 @@ notify_state_free (NotifyState *state)
   g_queue_clear_full (&state->batches, (GDestroyNotify) batch_free);
   g_clear_pointer (&state->current, batch_free);
   g_clear_pointer (&state->result, yq_message_result_free);
-  g_clear_error (&state->first_error);
+  yq_call_tally_clear (&state->tally);
   g_free (state);
 }
 
@@ -1661,12 +1628,9 @@ notify_fail_batch (NotifyState  *state,
   for (guint i = 0; i < batch->recipients->len; i++)
     g_ptr_array_add (state->result->failures,
                      yq_recipient_failure_new (g_ptr_array_index (batch->recipients, i),
-                                               error->domain == YQ_PLATFORM_ERROR
-                                                 ? yq_platform_error_get_nick (error->code)
-                                                 : "failed",
+                                               yq_platform_error_code_of (error),
                                                error->message));
-  if (state->first_error == NULL)
-    state->first_error = g_error_copy (error);
+  yq_call_tally_note_error (&state->tally, error);
 }
 
 static gint64
@@ -1739,7 +1703,7 @@ notify_cb (GObject      *object,
       else
         msg_id = yq_json_node_dup_string_lenient (content);
 
-      state->n_ok++;
+      state->tally.n_ok++;
       g_ptr_array_add (state->result->message_ids, g_strdup (msg_id ? msg_id : ""));
       if (state->result->message_id == NULL && msg_id != NULL)
         state->result->message_id = g_strdup (msg_id);
@@ -1764,11 +1728,8 @@ notify_next (GTask *task)
   batch = g_queue_pop_head (&state->batches);
   if (batch == NULL)
     {
-      if (state->n_ok == 0 && state->first_error != NULL)
-        g_task_return_error (task, g_steal_pointer (&state->first_error));
-      else
-        g_task_return_pointer (task, g_steal_pointer (&state->result),
-                               (GDestroyNotify) yq_message_result_free);
+      yq_call_tally_return (&state->tally, task, g_steal_pointer (&state->result),
+                            (GDestroyNotify) yq_message_result_free);
       return;
     }
 
@@ -1817,8 +1778,7 @@ yq_zwdd_client_send_notification_async (YqPlatform             *platform,
 {
   YqZwddClient *self = YQ_ZWDD_CLIENT (platform);
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) recipients = g_ptr_array_new ();
+  g_autoptr(GPtrArray) recipients = NULL;
   NotifyState *state;
   GError *error = NULL;
   guint n_batches;
@@ -1826,9 +1786,7 @@ yq_zwdd_client_send_notification_async (YqPlatform             *platform,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, yq_zwdd_client_send_notification_async);
 
-  for (guint i = 0; request->recipients && request->recipients[i]; i++)
-    if (*request->recipients[i] && g_hash_table_add (seen, request->recipients[i]))
-      g_ptr_array_add (recipients, request->recipients[i]);
+  recipients = yq_platform_unique_recipients ((const char * const *) request->recipients);
 
   if (request->idempotency_key == NULL || *request->idempotency_key == '\0' ||
       recipients->len == 0)
@@ -1887,9 +1845,7 @@ typedef struct
 {
   YqTodoRequest *request;
   YqTodoResult  *result;
-  guint          pending;
-  guint          n_ok;
-  GError        *first_error;
+  YqCallTally    tally;
 } TodoState;
 
 static void
@@ -1897,7 +1853,7 @@ todo_state_free (TodoState *state)
 {
   g_clear_pointer (&state->request, yq_todo_request_free);
   g_clear_pointer (&state->result, yq_todo_result_free);
-  g_clear_error (&state->first_error);
+  yq_call_tally_clear (&state->tally);
   g_free (state);
 }
 
@@ -1928,30 +1884,22 @@ todo_item_done (TodoJob      *job,
     {
       g_free (job->item->error_code);
       g_free (job->item->error_message);
-      job->item->error_code = g_strdup (error->domain == YQ_PLATFORM_ERROR
-                                          ? yq_platform_error_get_nick (error->code)
-                                          : "failed");
+      job->item->error_code = g_strdup (yq_platform_error_code_of (error));
       job->item->error_message = g_strdup (error->message);
-      if (state->first_error == NULL)
-        state->first_error = g_error_copy (error);
+      yq_call_tally_note_error (&state->tally, error);
     }
   else
     {
       g_free (job->item->task_id);
       job->item->task_id = g_strdup (task_uuid);
-      state->n_ok++;
+      state->tally.n_ok++;
     }
 
   todo_job_free (job);
 
-  if (--state->pending == 0)
-    {
-      if (state->n_ok == 0 && state->first_error != NULL)
-        g_task_return_error (task, g_steal_pointer (&state->first_error));
-      else
-        g_task_return_pointer (task, g_steal_pointer (&state->result),
-                               (GDestroyNotify) yq_todo_result_free);
-    }
+  if (--state->tally.pending == 0)
+    yq_call_tally_return (&state->tally, task, g_steal_pointer (&state->result),
+                          (GDestroyNotify) yq_todo_result_free);
   g_object_unref (task);
 }
 
@@ -2104,7 +2052,7 @@ yq_zwdd_client_create_todo_async (YqPlatform          *platform,
 {
   YqZwddClient *self = YQ_ZWDD_CLIENT (platform);
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) assignees = NULL;
   g_autofree char *url = NULL;
   g_autofree char *mobile_url = NULL;
   g_autofree char *subject = NULL;
@@ -2114,11 +2062,12 @@ yq_zwdd_client_create_todo_async (YqPlatform          *platform,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, yq_zwdd_client_create_todo_async);
 
+  assignees = yq_platform_unique_recipients ((const char * const *) request->recipients);
   if (request->idempotency_key == NULL || *request->idempotency_key == '\0' ||
       request->title == NULL || *request->title == '\0' ||
       request->url == NULL || *request->url == '\0' ||
       request->creator == NULL || *request->creator == '\0' ||
-      request->recipients == NULL || request->recipients[0] == NULL)
+      assignees->len == 0)
     {
       g_task_return_error (task, yq_platform_error_new (YQ_PLATFORM_ERROR_INVALID_ARGUMENT,
                                                         "/tc/v2/openapi/task/create.json",
@@ -2140,22 +2089,16 @@ yq_zwdd_client_create_todo_async (YqPlatform          *platform,
   if (request->due_time > 0)
     due = yq_zwdd_format_due_time (request->due_time);
 
-  for (guint i = 0; request->recipients[i]; i++)
-    if (*request->recipients[i] && g_hash_table_add (seen, request->recipients[i]))
-      state->pending++;
   /* One extra hold so that no job completes the task while jobs are still
    * being started. */
-  state->pending++;
+  state->tally.pending = assignees->len + 1;
 
-  for (guint i = 0; request->recipients[i]; i++)
+  for (guint i = 0; i < assignees->len; i++)
     {
-      const char *assignee = request->recipients[i];
+      const char *assignee = g_ptr_array_index (assignees, i);
       g_autoptr(YqHttpRequest) http_request = NULL;
       YqZwddParams *params;
       TodoJob *job;
-
-      if (!g_hash_table_remove (seen, assignee))
-        continue;
 
       job = g_new0 (TodoJob, 1);
       job->task = g_object_ref (task);
@@ -2178,9 +2121,9 @@ yq_zwdd_client_create_todo_async (YqPlatform          *platform,
       yq_http_send_async (self->http, http_request, cancellable, todo_create_cb, job);
     }
 
-  if (--state->pending == 0)
-    g_task_return_pointer (task, g_steal_pointer (&state->result),
-                           (GDestroyNotify) yq_todo_result_free);
+  if (--state->tally.pending == 0)
+    yq_call_tally_return (&state->tally, task, g_steal_pointer (&state->result),
+                          (GDestroyNotify) yq_todo_result_free);
 }
 
 static YqTodoResult *

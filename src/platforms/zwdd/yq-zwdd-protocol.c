@@ -666,13 +666,19 @@ strv_has (GPtrArray  *ids,
  * yq_zwdd_person_merge_positions:
  * @person: the person being built
  * @main_known: (inout): whether @person's main position was seen already
- * @employee: an employee object with `govEmpPositions`
+ * @employee: an employee object with `govEmployeePositions`
  * @listing_org: (nullable): the organization whose listing returned it
  *
- * Adds the departments of @employee's valid positions to @person. The main
- * position (`mainJob`) comes first and gives the order and title. A person
- * in several organizations shows up once per listing, possibly with only
- * that listing's position, so positions are merged across calls.
+ * Adds the departments of @employee's positions (`govEmployeePositions`,
+ * §4.6) to @person. The main position (`mainJob`) comes first and gives the
+ * order and title. A person in several organizations shows up once per
+ * listing, possibly with only that listing's position, so positions are
+ * merged across calls.
+ *
+ * An invalid position (status `F`) of a valid employee is a post the person
+ * left, and is skipped. An invalid employee's positions are kept whatever
+ * their status: they may all have been invalidated with the employee, and
+ * they still say where the person belongs.
  */
 void
 yq_zwdd_person_merge_positions (YqOrgPerson *person,
@@ -681,7 +687,7 @@ yq_zwdd_person_merge_positions (YqOrgPerson *person,
                                 const char  *listing_org)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  JsonArray *positions = yq_json_get_array (employee, "govEmpPositions");
+  JsonArray *positions = yq_json_get_array (employee, "govEmployeePositions");
   gboolean had_departments;
 
   for (guint i = 0; person->department_ids && person->department_ids[i]; i++)
@@ -700,7 +706,7 @@ yq_zwdd_person_merge_positions (YqOrgPerson *person,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       pos = json_node_get_object (node);
-      if (!status_is_active (pos))
+      if (person->active && !status_is_active (pos))
         continue;
       org = yq_json_dup_string_lenient (pos, "organizationCode");
       if (org == NULL)
