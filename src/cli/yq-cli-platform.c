@@ -5,76 +5,11 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <unistd.h>
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "yq-bridge-platform.h"
 #include "yq-cli.h"
-
-/* One platform call run to completion on a private main loop; Ctrl+C
- * cancels it. */
-typedef struct
-{
-  GMainLoop    *loop;
-  GCancellable *cancellable;
-  GAsyncResult *result;
-  gboolean      show_progress;
-  gint64        last_progress;
-} PlatformCall;
-
-static void
-platform_call_init (PlatformCall *call)
-{
-  call->loop = g_main_loop_new (NULL, FALSE);
-  call->cancellable = g_cancellable_new ();
-  call->result = NULL;
-  call->show_progress = isatty (STDERR_FILENO);
-  call->last_progress = 0;
-}
-
-static void
-platform_call_clear (PlatformCall *call)
-{
-  g_clear_pointer (&call->loop, g_main_loop_unref);
-  g_clear_object (&call->cancellable);
-  g_clear_object (&call->result);
-}
-
-static gboolean
-interrupted_cb (gpointer user_data)
-{
-  PlatformCall *call = user_data;
-
-  g_cancellable_cancel (call->cancellable);
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-platform_call_done_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  PlatformCall *call = user_data;
-
-  call->result = g_object_ref (result);
-  g_main_loop_quit (call->loop);
-}
-
-static void
-platform_call_wait (PlatformCall *call)
-{
-  guint sigint = g_unix_signal_add (SIGINT, interrupted_cb, call);
-  guint sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, call);
-
-  while (call->result == NULL)
-    g_main_loop_run (call->loop);
-
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
-}
 
 static YqPlatform *
 open_platform (YqCliContext  *ctx,
@@ -143,7 +78,7 @@ yq_cli_connector_test (YqCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *timeout_text = NULL;
-  PlatformCall call;
+  YqCliWait call;
   guint timeout = 0;
   gint64 id = 0;
   gint64 started;
@@ -174,12 +109,12 @@ yq_cli_connector_test (YqCliContext  *ctx,
   if (timeout > 0)
     yq_platform_set_timeout (platform, timeout * 1000);
 
-  platform_call_init (&call);
+  yq_cli_wait_init (&call);
   started = g_get_monotonic_time ();
-  yq_platform_test_connection_async (platform, call.cancellable, platform_call_done_cb, &call);
-  platform_call_wait (&call);
+  yq_platform_test_connection_async (platform, call.cancellable, yq_cli_wait_done_cb, &call);
+  yq_cli_wait_run (&call);
   summary = yq_platform_test_connection_finish (platform, call.result, &error);
-  platform_call_clear (&call);
+  yq_cli_wait_clear (&call);
   seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
 
   if (summary == NULL)
@@ -238,15 +173,12 @@ static void
 fetch_progress_cb (const YqFetchStats *progress,
                    gpointer            user_data)
 {
-  PlatformCall *call = user_data;
-  gint64 now = g_get_monotonic_time ();
+  YqCliWait *call = user_data;
 
-  if (!call->show_progress || now - call->last_progress < G_USEC_PER_SEC / 4)
+  if (!yq_cli_wait_progress_due (call))
     return;
 
-  call->last_progress = now;
   /* Translators: progress of a directory fetch, rewritten in place. */
-  g_printerr ("\r");
   g_printerr (_("%u departments, %u people, %u API calls…"),
               progress->departments, progress->people, progress->api_calls);
 }
@@ -263,7 +195,7 @@ directory_fetch (YqCliContext  *ctx,
   g_autoptr(GError) error = NULL;
   g_autofree char *concurrency_text = NULL;
   YqFetchStats stats = { 0 };
-  PlatformCall call;
+  YqCliWait call;
   guint concurrency = 0;
   gint64 id = 0;
   double seconds;
@@ -295,14 +227,12 @@ directory_fetch (YqCliContext  *ctx,
   if (concurrency > 0)
     yq_platform_set_concurrency (platform, concurrency);
 
-  platform_call_init (&call);
+  yq_cli_wait_init (&call);
   yq_platform_fetch_directory_async (platform, fetch_progress_cb, &call, NULL,
-                                     call.cancellable, platform_call_done_cb, &call);
-  platform_call_wait (&call);
+                                     call.cancellable, yq_cli_wait_done_cb, &call);
+  yq_cli_wait_run (&call);
   snapshot = yq_platform_fetch_directory_finish (platform, call.result, &stats, &error);
-  if (call.show_progress && call.last_progress != 0)
-    g_printerr ("\r\033[K");
-  platform_call_clear (&call);
+  yq_cli_wait_clear (&call);
 
   if (snapshot == NULL)
     return yq_cli_report_error (error);

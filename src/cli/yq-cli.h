@@ -56,6 +56,26 @@ gboolean       yq_cli_parse_id_command   (const char          *command,
                                           char              ***args,
                                           gint64              *id,
                                           int                 *exit_code);
+/* Waiting for one asynchronous call on a private main loop; Ctrl+C and
+ * SIGTERM cancel it. Pass yq_cli_wait_done_cb with the wait as user data. */
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  GAsyncResult *result;
+  gboolean      show_progress;
+  gint64        last_progress;
+} YqCliWait;
+
+void           yq_cli_wait_init          (YqCliWait           *wait);
+void           yq_cli_wait_done_cb       (GObject             *source,
+                                          GAsyncResult        *result,
+                                          gpointer             user_data);
+void           yq_cli_wait_run           (YqCliWait           *wait);
+/* TRUE at most four times a second, and only when stderr is a terminal;
+ * then the progress line has been cleared for the caller to print. */
+gboolean       yq_cli_wait_progress_due  (YqCliWait           *wait);
+void           yq_cli_wait_clear         (YqCliWait           *wait);
 YqStore       *yq_cli_open_store         (YqCliContext        *ctx,
                                           GError             **error);
 YqSecrets     *yq_cli_open_secrets       (YqCliContext        *ctx,
@@ -89,6 +109,14 @@ int            yq_cli_connector_test     (YqCliContext        *ctx,
                                           const char          *command,
                                           char               **args);
 int            yq_cli_directory          (YqCliContext        *ctx,
+                                          char               **args);
+
+/* yq-cli-sync.c */
+int            yq_cli_sync               (YqCliContext        *ctx,
+                                          char               **args);
+
+/* yq-cli-oa.c */
+int            yq_cli_oa                 (YqCliContext        *ctx,
                                           char               **args);
 
 /* yq-cli-settings.c */

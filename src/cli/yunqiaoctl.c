@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 #include "yq-cli.h"
 #include "yq-service-error.h"
@@ -270,6 +272,75 @@ yq_cli_parse_id_command (const char          *command,
   return TRUE;
 }
 
+void
+yq_cli_wait_init (YqCliWait *wait)
+{
+  wait->loop = g_main_loop_new (NULL, FALSE);
+  wait->cancellable = g_cancellable_new ();
+  wait->result = NULL;
+  wait->show_progress = isatty (STDERR_FILENO);
+  wait->last_progress = 0;
+}
+
+void
+yq_cli_wait_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  YqCliWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static gboolean
+wait_interrupted_cb (gpointer user_data)
+{
+  YqCliWait *wait = user_data;
+
+  g_cancellable_cancel (wait->cancellable);
+
+  return G_SOURCE_CONTINUE;
+}
+
+void
+yq_cli_wait_run (YqCliWait *wait)
+{
+  guint sigint = g_unix_signal_add (SIGINT, wait_interrupted_cb, wait);
+  guint sigterm = g_unix_signal_add (SIGTERM, wait_interrupted_cb, wait);
+
+  while (wait->result == NULL)
+    g_main_loop_run (wait->loop);
+
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  if (wait->show_progress && wait->last_progress != 0)
+    g_printerr ("\r\033[K");
+}
+
+gboolean
+yq_cli_wait_progress_due (YqCliWait *wait)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!wait->show_progress || now - wait->last_progress < G_USEC_PER_SEC / 4)
+    return FALSE;
+
+  wait->last_progress = now;
+  g_printerr ("\r\033[K");
+
+  return TRUE;
+}
+
+void
+yq_cli_wait_clear (YqCliWait *wait)
+{
+  g_clear_pointer (&wait->loop, g_main_loop_unref);
+  g_clear_object (&wait->cancellable);
+  g_clear_object (&wait->result);
+}
+
 YqStore *
 yq_cli_open_store (YqCliContext  *ctx,
                    GError       **error)
@@ -291,6 +362,8 @@ global_description (void)
            "  connector list|show|add|edit|remove|test\n"
            "                                        Manage connectors\n"
            "  directory fetch                       Read a connected organisation’s directory\n"
+           "  sync preview|apply|history|profile    Sync organisations\n"
+           "  oa import|export|list                 Manage the built-in OA directory\n"
            "  settings get|set                      Read and change bridge settings\n"
            "  service status                        Show the state of the companion service\n"
            "\n"
@@ -364,6 +437,10 @@ main (int   argc,
     status = yq_cli_connector (&ctx, &args[1]);
   else if (g_str_equal (group, "directory"))
     status = yq_cli_directory (&ctx, &args[1]);
+  else if (g_str_equal (group, "oa"))
+    status = yq_cli_oa (&ctx, &args[1]);
+  else if (g_str_equal (group, "sync"))
+    status = yq_cli_sync (&ctx, &args[1]);
   else if (g_str_equal (group, "settings"))
     status = yq_cli_settings (&ctx, &args[1]);
   else if (g_str_equal (group, "service"))

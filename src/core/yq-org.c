@@ -84,6 +84,60 @@ yq_org_person_free (YqOrgPerson *person)
   g_free (person);
 }
 
+/**
+ * yq_org_department_copy:
+ * @dept: a department (its ID may be %NULL, e.g. in a plan)
+ *
+ * Returns: (transfer full): a deep copy
+ */
+YqOrgDepartment *
+yq_org_department_copy (const YqOrgDepartment *dept)
+{
+  YqOrgDepartment *copy;
+
+  g_return_val_if_fail (dept != NULL, NULL);
+
+  copy = g_new0 (YqOrgDepartment, 1);
+  copy->id = g_strdup (dept->id);
+  copy->parent_id = g_strdup (dept->parent_id);
+  copy->name = g_strdup (dept->name);
+  copy->order = dept->order;
+  copy->active = dept->active;
+
+  return copy;
+}
+
+/**
+ * yq_org_person_copy:
+ * @person: a person (its ID may be %NULL, e.g. in a plan)
+ *
+ * Returns: (transfer full): a deep copy
+ */
+YqOrgPerson *
+yq_org_person_copy (const YqOrgPerson *person)
+{
+  YqOrgPerson *copy;
+
+  g_return_val_if_fail (person != NULL, NULL);
+
+  copy = g_new0 (YqOrgPerson, 1);
+  copy->id = g_strdup (person->id);
+  copy->account_id = g_strdup (person->account_id);
+  copy->account_code = g_strdup (person->account_code);
+  copy->name = g_strdup (person->name);
+  copy->mobile = g_strdup (person->mobile);
+  copy->email = g_strdup (person->email);
+  copy->job_number = g_strdup (person->job_number);
+  copy->title = g_strdup (person->title);
+  copy->department_ids = person->department_ids != NULL
+                         ? g_strdupv (person->department_ids)
+                         : g_new0 (char *, 1);
+  copy->order = person->order;
+  copy->active = person->active;
+
+  return copy;
+}
+
 gboolean
 yq_org_department_equal (const YqOrgDepartment *a,
                          const YqOrgDepartment *b)

@@ -66,6 +66,8 @@ void             yq_org_department_free            (YqOrgDepartment *dept);
 YqOrgPerson     *yq_org_person_new                 (const char      *id,
                                                     const char      *name);
 void             yq_org_person_free                (YqOrgPerson     *person);
+YqOrgDepartment *yq_org_department_copy            (const YqOrgDepartment *dept);
+YqOrgPerson     *yq_org_person_copy                (const YqOrgPerson     *person);
 gboolean         yq_org_department_equal           (const YqOrgDepartment *a,
                                                     const YqOrgDepartment *b);
 gboolean         yq_org_person_equal               (const YqOrgPerson     *a,
