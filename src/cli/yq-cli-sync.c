@@ -108,6 +108,9 @@ open_run (YqCliContext     *ctx,
 
 /* ---- Printing plans ------------------------------------------------------- */
 
+/* Warnings listed in text output when operations are limited. */
+#define MAX_WARNINGS 10
+
 static const char *
 op_kind_label (YqPlanOpKind kind)
 {
@@ -208,8 +211,13 @@ print_plan (YqPlan *plan,
 
   for (guint i = 0; i < blocks->len; i++)
     g_print (_("Blocked: %s\n"), ((YqPlanBlock *) g_ptr_array_index (blocks, i))->message);
-  for (guint i = 0; i < warnings->len; i++)
+  for (guint i = 0; i < warnings->len && (limit == 0 || i < MAX_WARNINGS); i++)
     g_print (_("Warning: %s\n"), ((YqPlanWarning *) g_ptr_array_index (warnings, i))->message);
+  if (limit > 0 && warnings->len > MAX_WARNINGS)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "… and %u more warning (--json lists them all)\n",
+                          "… and %u more warnings (--json lists them all)\n",
+                          warnings->len - MAX_WARNINGS),
+             warnings->len - MAX_WARNINGS);
 
   if (n > 0)
     g_print ("\n%s\n", _("Operations:"));
@@ -438,7 +446,7 @@ sync_apply (YqCliContext  *ctx,
               g_print ("\n");
               print_plan (plan, 50);
             }
-          for (guint i = 0; error != NULL && warnings[i] != NULL; i++)
+          for (guint i = 0; error != NULL && warnings[i] != NULL && i < MAX_WARNINGS; i++)
             g_print (_("Warning: %s\n"), warnings[i]);
         }
     }
@@ -639,7 +647,7 @@ sync_profile (YqCliContext  *ctx,
   if (!yq_cli_parse_id_command (command,
                                 _("Show or change how a connector syncs in one direction. "
                                   "Without changes, prints the profile. Fields: name, mobile, "
-                                  "email, job-number, title, account."),
+                                  "email, job_number, title, account_code."),
                                 entries, &argv, &id, &exit_code))
     return exit_code;
 
@@ -739,7 +747,7 @@ sync_profile (YqCliContext  *ctx,
           target == YQ_PERSON_FIELD_NONE ||
           (!g_str_equal (parts[1], "none") && !yq_person_field_from_string (parts[1], &source)))
         return yq_cli_usage_error (command, _("--map takes TARGET=SOURCE with the fields name, "
-                                              "mobile, email, job-number, title, account "
+                                              "mobile, email, job_number, title, account_code "
                                               "(or none as the source), not “%s”"), maps[i]);
       profile->field_map[target] = g_str_equal (parts[1], "none") ? YQ_PERSON_FIELD_NONE : source;
       changed = TRUE;
@@ -755,8 +763,8 @@ sync_profile (YqCliContext  *ctx,
           !yq_person_field_from_string (parts[1], &oa_field) ||
           platform_field == YQ_PERSON_FIELD_NONE || oa_field == YQ_PERSON_FIELD_NONE)
         return yq_cli_usage_error (command, _("--binding-rule takes PLATFORM=OA with the fields "
-                                              "name, mobile, email, job-number, title, account, "
-                                              "not “%s”"), binding);
+                                              "name, mobile, email, job_number, title, "
+                                              "account_code, not “%s”"), binding);
       if (!yq_binding_rule_set (store, id, platform_field, oa_field, &error))
         return yq_cli_report_error (error);
       profile->binding_platform_field = platform_field;

@@ -138,6 +138,18 @@ yq_person_field_from_string (const char    *text,
         }
     }
 
+  /* What people type on a command line. */
+  if (g_str_equal (text, "account"))
+    {
+      *field = YQ_PERSON_FIELD_ACCOUNT_CODE;
+      return TRUE;
+    }
+  if (g_str_equal (text, "job-number"))
+    {
+      *field = YQ_PERSON_FIELD_JOB_NUMBER;
+      return TRUE;
+    }
+
   return FALSE;
 }
 
