@@ -152,8 +152,8 @@ load_uint (GKeyFile    *file,
   if (!g_ascii_string_to_unsigned (g_strstrip (value), 10, 0, max, field, NULL))
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   _("[%s] %s must be a whole number up to %" G_GUINT64_FORMAT),
-                   group, key, max);
+                   _("[%s] %s must be a whole number up to %llu"),
+                   group, key, (unsigned long long) max);
       return FALSE;
     }
 

@@ -189,7 +189,7 @@ failure_error (const char *call,
   if (code >= 0 && text && *text)
     detail = g_strdup_printf ("%" G_GINT64_FORMAT ": %s", code, text);
   else if (code >= 0)
-    detail = g_strdup_printf (_("code %" G_GINT64_FORMAT), code);
+    detail = g_strdup_printf (_("code %lld"), (long long) code);
   else if (text && *text)
     detail = g_strdup (text);
   else if (status >= 300)

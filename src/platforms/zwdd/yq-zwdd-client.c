@@ -1192,19 +1192,19 @@ test_children_cb (GObject      *object,
   if (data->n_roots > 1)
     summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                             "Connected. The app sees %u top organizations; "
-                                            "“%s” has %" G_GINT64_FORMAT " department.",
+                                            "“%s” has %lld department.",
                                             "Connected. The app sees %u top organizations; "
-                                            "“%s” has %" G_GINT64_FORMAT " departments.",
+                                            "“%s” has %lld departments.",
                                             (gulong) total),
-                               data->n_roots, data->root_name, total);
+                               data->n_roots, data->root_name, (long long) total);
   else
     summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "Connected. Root department “%s” with %"
-                                            G_GINT64_FORMAT " top-level department.",
-                                            "Connected. Root department “%s” with %"
-                                            G_GINT64_FORMAT " top-level departments.",
+                                            "Connected. Root department “%s” with %lld "
+                                            "top-level department.",
+                                            "Connected. Root department “%s” with %lld "
+                                            "top-level departments.",
                                             (gulong) total),
-                               data->root_name, total);
+                               data->root_name, (long long) total);
 
   g_task_return_pointer (task, summary, g_free);
 }

@@ -257,9 +257,9 @@ diag_error (const Diag    *d,
 
   if (err == YQ_PLATFORM_ERROR_CLOCK_SKEW && skew != 0 && ABS (skew) >= SKEW_LIMIT_S)
     {
-      g_autofree char *with_skew = g_strdup_printf (_("%s; the clocks differ by %" G_GINT64_FORMAT
-                                                      " s"),
-                                                    detail ? detail : "", ABS (skew));
+      g_autofree char *with_skew = g_strdup_printf (_("%s; the clocks differ by %lld s"),
+                                                    detail ? detail : "",
+                                                    (long long) ABS (skew));
       g_free (detail);
       detail = g_steal_pointer (&with_skew);
     }
