@@ -209,19 +209,27 @@ test_unreachable_address (Fixture       *fixture,
 {
   YqConnectorEditor *editor = open_add_editor (fixture, YQ_CONNECTOR_PRESET_ZWDD_ZJ);
   g_autofree char *closed_url = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GError) error = NULL;
   const char *text;
   gboolean ok = TRUE;
   guint port;
 
-  /* A port that was just free: nothing listens there. */
-  {
-    g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-    g_autoptr(GError) error = NULL;
-
-    port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-    g_assert_no_error (error);
-    g_socket_listener_close (listener);
-  }
+  /* A port bound but not listening: it stays ours, and connecting to it
+   * is refused at once. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  address = g_inet_socket_address_new (loopback, 0);
+  g_assert_true (g_socket_bind (socket, address, FALSE, &error));
+  g_assert_no_error (error);
+  g_clear_object (&address);
+  address = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
   closed_url = g_strdup_printf ("http://127.0.0.1:%u", port);
 
   fill_zwdd (fixture, editor, fixture->config->zwdd_app_secret);
