@@ -24,6 +24,12 @@
 #define RATE_UNLIMITED_QPS    1000.0
 #define RATE_LIMIT_MIN_WAIT_US G_USEC_PER_SEC
 
+/* The configured rate is the platform's limit, counted over a second: pace
+ * a little below it, so that network jitter (a slower first request that
+ * opened the connection, a busy gateway) cannot put one request too many
+ * into the platform's window. */
+#define RATE_HEADROOM          0.98
+
 /* ------------------------------------------------------------------------ */
 /* Token bucket                                                              */
 /* ------------------------------------------------------------------------ */
@@ -628,7 +634,7 @@ yq_http_set_qps (YqHttp *self,
 
   self->qps = qps;
   self->adapted_qps = 0;
-  yq_token_bucket_init (&self->bucket, qps, self->burst, yq_http_now (self));
+  yq_token_bucket_init (&self->bucket, qps * RATE_HEADROOM, self->burst, yq_http_now (self));
 }
 
 double
@@ -652,7 +658,8 @@ yq_http_set_burst (YqHttp *self,
   g_return_if_fail (YQ_IS_HTTP (self));
 
   self->burst = MAX (1.0, burst);
-  yq_token_bucket_init (&self->bucket, self->qps, self->burst, yq_http_now (self));
+  yq_token_bucket_init (&self->bucket, self->qps * RATE_HEADROOM, self->burst,
+                        yq_http_now (self));
 }
 
 /**
@@ -702,7 +709,8 @@ yq_http_set_clock (YqHttp      *self,
 
   self->clock = clock ? clock : default_clock;
   self->clock_data = clock ? user_data : NULL;
-  yq_token_bucket_init (&self->bucket, self->qps, self->burst, yq_http_now (self));
+  yq_token_bucket_init (&self->bucket, self->qps * RATE_HEADROOM, self->burst,
+                        yq_http_now (self));
 }
 
 gint64
@@ -1190,6 +1198,14 @@ send_step_pace (GTask *task)
   if (sd->lane != NULL && sd->lane->has_bucket)
     delay = MAX (delay, yq_token_bucket_reserve (&sd->lane->bucket, now));
 
+  /* Nothing to wait for: send now, not from an idle behind every other
+   * answer waiting in the main loop. */
+  if (delay <= 0 && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      send_step_send (task);
+      return;
+    }
+
   yq_sleep_async (delay, g_task_get_cancellable (task), send_paced_cb, g_object_ref (task));
 }
 
@@ -1279,7 +1295,7 @@ http_note_accepted (YqHttp *self,
     {
       g_debug ("request rate back to %g/s", self->qps);
       self->adapted_qps = 0;
-      bucket_set_rate (&self->bucket, self->qps, now_us);
+      bucket_set_rate (&self->bucket, self->qps * RATE_HEADROOM, now_us);
     }
   else
     bucket_set_rate (&self->bucket, self->adapted_qps, now_us);
@@ -1331,10 +1347,53 @@ send_backoff_cb (GObject      *object,
   send_step_pace (task);
 }
 
+typedef struct
+{
+  GObject      *session;
+  GAsyncResult *result;
+  GTask        *task;
+} Answer;
+
+static void send_answer (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data);
+
+static gboolean
+send_answer_cb (gpointer user_data)
+{
+  Answer *answer = user_data;
+
+  send_answer (answer->session, answer->result, answer->task);
+  g_object_unref (answer->session);
+  g_object_unref (answer->result);
+  g_free (answer);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Checks (parses) the answer at idle priority: the network I/O of the other
+ * requests in flight goes first, instead of waiting behind every parse. */
 static void
 send_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
+{
+  Answer *answer = g_new (Answer, 1);
+  GSource *idle = g_idle_source_new ();
+
+  answer->session = g_object_ref (object);
+  answer->result = g_object_ref (result);
+  answer->task = user_data;
+  g_source_set_name (idle, "[yq] answer");
+  g_source_set_callback (idle, send_answer_cb, answer, NULL);
+  g_source_attach (idle, g_task_get_context (answer->task));
+  g_source_unref (idle);
+}
+
+static void
+send_answer (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   SendData *sd = g_task_get_task_data (task);

@@ -60,6 +60,7 @@ typedef struct
 {
   YqSimRequest  public;
   guint         timeout_id;
+  gint64        started_usec;
 } Request;
 
 /* Parameters ---------------------------------------------------------------- */
@@ -507,7 +508,7 @@ complete (Request *request)
           req->response_length /= 2;
         }
 
-      due = req->received_usec + (gint64) yq_sim_faults_get_latency_ms (self->faults) * 1000;
+      due = request->started_usec + (gint64) yq_sim_faults_get_latency_ms (self->faults) * 1000;
     }
 
   if (due > g_get_monotonic_time ())
@@ -755,6 +756,7 @@ server_cb (SoupServer        *server,
   GUri *uri = soup_server_message_get_uri (msg);
   SoupMessageHeaders *headers;
   const char *type;
+  gint64 *started;
 
   req->server = self;
   req->msg = g_object_ref (msg);
@@ -762,6 +764,8 @@ server_cb (SoupServer        *server,
   req->path = g_strdup (g_uri_get_path (uri));
   req->query = yq_sim_params_parse (g_uri_get_query (uri), -1);
   req->received_usec = g_get_monotonic_time ();
+  started = g_object_get_data (G_OBJECT (msg), "yq-sim-started");
+  request->started_usec = started ? *started : req->received_usec;
   headers = soup_server_message_get_request_headers (msg);
   type = soup_message_headers_get_content_type (headers, NULL);
   req->content_type = type ? g_ascii_strdown (type, -1) : NULL;
@@ -902,6 +906,19 @@ listen_on (SoupServer  *server,
   return TRUE;
 }
 
+/* The injected latency counts from the first byte of the request, as a
+ * network delay would, not from when the whole request has been read. */
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  gint64 *started = g_new (gint64, 1);
+
+  *started = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (msg), "yq-sim-started", started, g_free);
+}
+
 /**
  * yq_sim_server_start:
  * @self: the server
@@ -921,6 +938,7 @@ yq_sim_server_start (YqSimServer  *self,
   self->api_server = soup_server_new ("server-header", "yunqiao-sim", NULL);
   self->login_server = soup_server_new ("server-header", "yunqiao-sim", NULL);
   soup_server_add_handler (self->api_server, NULL, server_cb, self, NULL);
+  g_signal_connect (self->api_server, "request-started", G_CALLBACK (request_started_cb), NULL);
   soup_server_add_handler (self->login_server, NULL, server_cb, self, NULL);
 
   if (!listen_on (self->api_server, self->config->port, &self->port, error) ||

@@ -821,6 +821,78 @@ test_cancel_token_wait (void)
   run_cancel_case (CANCEL_TOKEN_WAIT);
 }
 
+/* Queued requests that share a cancellable all end when it is cancelled;
+ * a queued request with another cancellable keeps its place. */
+static void
+test_cancel_queued_shared (void)
+{
+  Server *server = server_new ();
+  g_autoptr(YqHttp) http = yq_http_new ();
+  g_autoptr(GCancellable) shared = g_cancellable_new ();
+  g_autoptr(GCancellable) separate = g_cancellable_new ();
+  const Reply slow[] = { { 200, "{\"ok\":true}", NULL, FALSE, 300 } };
+  gint64 cancelled_at = 0;
+  Wait first = { 0 };
+  Wait cancelled = { 0 };
+  Wait kept = { 0 };
+
+  server_script (server, slow, 1);
+  yq_http_set_concurrency (http, 1);
+  g_object_set_data (G_OBJECT (shared), "at", &cancelled_at);
+
+  {
+    g_autoptr(YqHttpRequest) request = api_request (server, "/api");
+
+    yq_http_send_async (http, request, NULL, send_cb, &first);
+  }
+  cancelled.loop = g_main_loop_new (NULL, FALSE);
+  cancelled.pending = 3;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(YqHttpRequest) request = api_request (server, "/api");
+
+      yq_http_send_async (http, request, shared, send_cb, &cancelled);
+    }
+  {
+    g_autoptr(YqHttpRequest) request = api_request (server, "/api");
+
+    yq_http_send_async (http, request, separate, send_cb, &kept);
+  }
+
+  g_timeout_add (100, cancel_cb, shared);
+  g_main_loop_run (cancelled.loop);
+  g_assert_cmpuint (cancelled.done, ==, 3);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (cancelled.finished_at - cancelled_at, <, 100000);
+  /* The slot holder was not disturbed and still holds the slot. */
+  g_assert_cmpuint (first.done, ==, 0);
+  g_assert_cmpuint (kept.done, ==, 0);
+
+  while (first.done == 0 || kept.done == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (first.error);
+  g_assert_no_error (kept.error);
+  g_assert_nonnull (kept.result);
+  g_assert_cmpuint (server->hits, ==, 2);
+
+  /* The lane is usable with the cancelled cancellable's watch gone. */
+  g_cancellable_reset (shared);
+  {
+    g_autoptr(YqHttpRequest) request = api_request (server, "/api");
+    Wait again = { 0 };
+
+    send_and_wait (http, request, &again);
+    g_assert_no_error (again.error);
+    g_assert_cmpuint (server->hits, ==, 3);
+    wait_clear (&again);
+  }
+
+  wait_clear (&first);
+  wait_clear (&cancelled);
+  wait_clear (&kept);
+  server_free (server);
+}
+
 static void
 test_token_refresh_once (void)
 {
@@ -1021,6 +1093,7 @@ main (int   argc,
   g_test_add_func ("/http/cancel/rate-wait", test_cancel_rate_wait);
   g_test_add_func ("/http/cancel/backoff", test_cancel_backoff);
   g_test_add_func ("/http/cancel/queued", test_cancel_queued);
+  g_test_add_func ("/http/cancel/queued-shared", test_cancel_queued_shared);
   g_test_add_func ("/http/cancel/token-wait", test_cancel_token_wait);
   g_test_add_func ("/http/token-refresh-once", test_token_refresh_once);
   g_test_add_func ("/http/token-single-flight", test_token_single_flight);
