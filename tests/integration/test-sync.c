@@ -18,83 +18,9 @@
 #include "yq-sync-run.h"
 #include "yq-sync-runs.h"
 #include "yq-test-bus.h"
+#include "yq-test-sync.h"
 #include "yunqiao-core.h"
 
-#define PEOPLE 160
-#define SEED   77
-
-typedef struct
-{
-  YqSimConfig   *config;
-  YqSimOrg      *org;
-  YqSimServer   *server;
-  char          *base;
-  char          *data_dir;
-  YqStore       *store;
-  YqSecrets     *secrets;
-  YqOaDirectory *oa;
-  gint64         connector_id;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autoptr(YqConnector) connector = yq_connector_new (YQ_CONNECTOR_PRESET_YZJ_PRIVATE);
-  g_autoptr(GError) error = NULL;
-
-  f->config = yq_sim_config_new_default ();
-  f->config->port = 0;
-  f->config->login_port = 0;
-  f->org = yq_sim_org_generate (PEOPLE, SEED);
-  f->server = yq_sim_server_new (f->config, f->org);
-  g_assert_true (yq_sim_server_start (f->server, &error));
-  g_assert_no_error (error);
-  f->base = yq_sim_server_get_base_url (f->server);
-
-  f->data_dir = yq_test_make_data_dir ();
-  f->store = yq_store_open_in_dir (f->data_dir, &error);
-  g_assert_no_error (error);
-  f->secrets = yq_secrets_new_for_data_dir (f->data_dir, &error);
-  g_assert_no_error (error);
-  f->oa = yq_builtin_oa_directory_new (f->store);
-
-  yq_connector_set_name (connector, "云之家");
-  yq_connector_set_tenant_id (connector, f->config->yzj_eid);
-  yq_connector_set_api_base (connector, f->base);
-  yq_connector_set_app_key (connector, f->config->yzj_app_id);
-  yq_connector_set_directory_readonly (connector, FALSE);
-  g_assert_true (yq_connectors_save (f->store, f->secrets, connector, f->config->yzj_app_secret,
-                                     f->config->yzj_dir_secret, &error));
-  g_assert_no_error (error);
-  f->connector_id = yq_connector_get_id (connector);
-
-  /* 云之家 people have no account name: OA accounts are their mobiles. */
-  {
-    g_autoptr(YqSyncProfile) profile = yq_sync_profile_new ();
-
-    profile->field_map[YQ_PERSON_FIELD_ACCOUNT_CODE] = YQ_PERSON_FIELD_MOBILE;
-    g_assert_true (yq_sync_profiles_set (f->store, f->connector_id, YQ_SYNC_DIRECTION_TO_OA,
-                                         profile, &error));
-    g_assert_no_error (error);
-  }
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&f->oa);
-  g_clear_object (&f->secrets);
-  g_clear_object (&f->store);
-  yq_test_remove_data_dir (f->data_dir);
-  g_free (f->data_dir);
-  yq_sim_server_stop (f->server);
-  g_clear_object (&f->server);
-  g_clear_object (&f->org);
-  g_clear_pointer (&f->config, yq_sim_config_free);
-  g_free (f->base);
-}
 
 /* Runs ----------------------------------------------------------------------- */
 
@@ -107,7 +33,7 @@ store_result_cb (GObject      *source,
 }
 
 static gint64
-apply (Fixture          *f,
+apply (YqSyncFixture    *f,
        YqSyncDirection   direction,
        gboolean          confirmed,
        YqPlan          **plan,
@@ -127,7 +53,7 @@ apply (Fixture          *f,
 }
 
 static YqPlan *
-preview (Fixture         *f,
+preview (YqSyncFixture   *f,
          YqSyncDirection  direction)
 {
   g_autoptr(YqSyncRun) run = NULL;
@@ -148,7 +74,7 @@ preview (Fixture         *f,
 }
 
 static void
-apply_ok (Fixture         *f,
+apply_ok (YqSyncFixture   *f,
           YqSyncDirection  direction)
 {
   g_autoptr(GError) error = NULL;
@@ -188,88 +114,10 @@ count_ops (YqPlan       *plan,
 
 /* Comparing the two sides ------------------------------------------------------ */
 
-static YqOrgSnapshot *
-platform_now (Fixture *f)
-{
-  return yq_sim_org_expected_snapshot (f->org, YQ_SIM_PLATFORM_YZJ);
-}
-
-static YqOrgSnapshot *
-oa_now (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  YqOrgSnapshot *snapshot = yq_oa_directory_snapshot (f->oa, &error);
-
-  g_assert_no_error (error);
-
-  return snapshot;
-}
-
-/* Every department and active person of the platform has its linked OA
- * counterpart with the same name, the same parent (through the links) and,
- * for people, the same mobile; and the OA holds nothing active besides. */
-static void
-assert_sides_equal (Fixture *f)
-{
-  g_autoptr(YqOrgSnapshot) platform = platform_now (f);
-  g_autoptr(YqOrgSnapshot) oa = oa_now (f);
-  g_autoptr(YqSyncLinks) links = NULL;
-  g_autoptr(GError) error = NULL;
-  guint active_platform = 0, active_oa = 0;
-
-  links = yq_bridge_directory_get_oa_links (f->store, f->connector_id, FALSE, &error);
-  g_assert_no_error (error);
-
-  g_assert_cmpuint (yq_org_snapshot_get_n_departments (oa), ==,
-                    yq_org_snapshot_get_n_departments (platform));
-
-  for (guint i = 0; i < yq_org_snapshot_get_n_departments (platform); i++)
-    {
-      YqOrgDepartment *dept = yq_org_snapshot_get_department (platform, i);
-      const char *oa_id = g_hash_table_lookup (links->departments, dept->id);
-      YqOrgDepartment *oa_dept;
-
-      g_assert_nonnull (oa_id);
-      oa_dept = yq_org_snapshot_lookup_department (oa, oa_id);
-      g_assert_nonnull (oa_dept);
-      g_assert_cmpstr (oa_dept->name, ==, dept->name);
-      if (dept->parent_id == NULL)
-        g_assert_null (oa_dept->parent_id);
-      else
-        g_assert_cmpstr (oa_dept->parent_id, ==,
-                         g_hash_table_lookup (links->departments, dept->parent_id));
-    }
-
-  for (guint i = 0; i < yq_org_snapshot_get_n_people (platform); i++)
-    {
-      YqOrgPerson *person = yq_org_snapshot_get_person (platform, i);
-      const char *account = g_hash_table_lookup (links->people, person->id);
-      YqOrgPerson *oa_person;
-
-      if (!person->active)
-        continue;
-      active_platform++;
-
-      g_assert_nonnull (account);
-      oa_person = yq_org_snapshot_lookup_person (oa, account);
-      g_assert_nonnull (oa_person);
-      g_assert_true (oa_person->active);
-      g_assert_cmpstr (oa_person->name, ==, person->name);
-      g_assert_cmpstr (oa_person->mobile, ==, person->mobile);
-      g_assert_cmpstr (oa_person->department_ids[0], ==,
-                       g_hash_table_lookup (links->departments, person->department_ids[0]));
-    }
-
-  for (guint i = 0; i < yq_org_snapshot_get_n_people (oa); i++)
-    if (yq_org_snapshot_get_person (oa, i)->active)
-      active_oa++;
-  g_assert_cmpuint (active_oa, ==, active_platform);
-}
-
 static YqSimDepartment *
-find_department (Fixture    *f,
-                 guint       depth,
-                 guint       skip)
+find_department (YqSyncFixture *f,
+                 guint          depth,
+                 guint          skip)
 {
   for (guint i = 0; i < yq_sim_org_get_department_slots (f->org); i++)
     {
@@ -285,7 +133,7 @@ find_department (Fixture    *f,
 /* Tests -------------------------------------------------------------------------- */
 
 static void
-test_to_oa (Fixture       *f,
+test_to_oa (YqSyncFixture *f,
             gconstpointer  data)
 {
   g_autoptr(YqOrgSnapshot) before = NULL;
@@ -300,8 +148,8 @@ test_to_oa (Fixture       *f,
 
   /* First run: the empty OA receives the whole tree. */
   apply_ok (f, YQ_SYNC_DIRECTION_TO_OA);
-  assert_sides_equal (f);
-  before = oa_now (f);
+  yq_sync_fixture_assert_equal (f);
+  before = yq_sync_fixture_oa (f);
   departments = yq_org_snapshot_get_n_departments (before);
   g_assert_cmpuint (departments, >, 10);
 
@@ -328,8 +176,8 @@ test_to_oa (Fixture       *f,
   g_clear_object (&plan);
 
   apply_ok (f, YQ_SYNC_DIRECTION_TO_OA);
-  assert_sides_equal (f);
-  after = oa_now (f);
+  yq_sync_fixture_assert_equal (f);
+  after = yq_sync_fixture_oa (f);
   g_assert_cmpuint (yq_org_snapshot_get_n_departments (after), ==, departments);
   g_assert_cmpstr (yq_org_snapshot_lookup_department (after, renamed_oa)->name, ==,
                    "改名后的部门");
@@ -342,7 +190,7 @@ test_to_oa (Fixture       *f,
 }
 
 static void
-test_to_platform_round_trip (Fixture       *f,
+test_to_platform_round_trip (YqSyncFixture *f,
                              gconstpointer  data)
 {
   g_autoptr(YqOrgSnapshot) oa = NULL;
@@ -359,7 +207,7 @@ test_to_platform_round_trip (Fixture       *f,
   apply_ok (f, YQ_SYNC_DIRECTION_TO_OA);
 
   /* The OA changes: a new department with a new person, and a rename. */
-  oa = oa_now (f);
+  oa = yq_sync_fixture_oa (f);
   dept.parent_id = (char *) yq_org_snapshot_get_root_id (oa);
   dept.name = (char *) "新设办公室";
   dept.active = TRUE;
@@ -392,7 +240,7 @@ test_to_platform_round_trip (Fixture       *f,
   g_assert_cmpuint (yq_sim_org_count_departments (f->org), ==, sim_departments + 1);
   g_assert_cmpuint (yq_sim_org_count_people (f->org), ==, sim_people + 1);
   g_assert_nonnull (yq_sim_org_find_by_mobile (f->org, "13912345678"));
-  assert_sides_equal (f);
+  yq_sync_fixture_assert_equal (f);
 
   /* Both sides agree now, in both directions. */
   plan = preview (f, YQ_SYNC_DIRECTION_TO_OA);
@@ -400,25 +248,6 @@ test_to_platform_round_trip (Fixture       *f,
   g_clear_object (&plan);
   plan = preview (f, YQ_SYNC_DIRECTION_TO_PLATFORM);
   assert_no_ops (plan);
-}
-
-static guint
-count_directory_writes (Fixture    *f,
-                        const char *path_part)
-{
-  g_autoptr(JsonNode) records = yq_sim_server_list_records (f->server, "yzj.directory");
-  JsonArray *array = json_node_get_array (records);
-  guint n = 0;
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *record = json_array_get_object_element (array, i);
-
-      if (strstr (json_object_get_string_member (record, "path"), path_part) != NULL)
-        n++;
-    }
-
-  return n;
 }
 
 typedef struct
@@ -439,9 +268,9 @@ child_done_cb (GObject      *source,
 }
 
 static int
-run_yunqiaoctl (Fixture    *f,
-                const char *abort_after,
-                gboolean   *signalled)
+run_yunqiaoctl (YqSyncFixture *f,
+                const char    *abort_after,
+                gboolean      *signalled)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -474,7 +303,7 @@ run_yunqiaoctl (Fixture    *f,
 }
 
 static void
-test_resume_after_kill (Fixture       *f,
+test_resume_after_kill (YqSyncFixture *f,
                         gconstpointer  data)
 {
   g_autoptr(YqOrgSnapshot) oa = NULL;
@@ -489,7 +318,7 @@ test_resume_after_kill (Fixture       *f,
   apply_ok (f, YQ_SYNC_DIRECTION_TO_OA);
 
   /* Five new OA departments, nested, to be created on the platform. */
-  oa = oa_now (f);
+  oa = yq_sync_fixture_oa (f);
   parent_id = g_strdup (yq_org_snapshot_get_root_id (oa));
   for (guint i = 0; i < 5; i++)
     {
@@ -506,19 +335,19 @@ test_resume_after_kill (Fixture       *f,
     }
   g_free (parent_id);
 
-  added_departments_before = count_directory_writes (f, "dept/add");
+  added_departments_before = yq_sync_fixture_count_writes (f, "dept/add");
 
   /* Cut off after the second creation reached the platform, before the
    * journal recorded it. */
   run_yunqiaoctl (f, "2", &signalled);
   g_assert_true (signalled);
-  g_assert_cmpuint (count_directory_writes (f, "dept/add"), ==, added_departments_before + 2);
+  g_assert_cmpuint (yq_sync_fixture_count_writes (f, "dept/add"), ==, added_departments_before + 2);
 
   /* The next run takes over and creates only the rest. */
   g_assert_cmpint (run_yunqiaoctl (f, NULL, &signalled), ==, 0);
   g_assert_false (signalled);
-  g_assert_cmpuint (count_directory_writes (f, "dept/add"), ==, added_departments_before + 5);
-  assert_sides_equal (f);
+  g_assert_cmpuint (yq_sync_fixture_count_writes (f, "dept/add"), ==, added_departments_before + 5);
+  yq_sync_fixture_assert_equal (f);
 
   plan = preview (f, YQ_SYNC_DIRECTION_TO_PLATFORM);
   assert_no_ops (plan);
@@ -537,7 +366,7 @@ test_resume_after_kill (Fixture       *f,
 }
 
 static void
-test_threshold (Fixture       *f,
+test_threshold (YqSyncFixture *f,
                 gconstpointer  data)
 {
   g_autoptr(YqSyncProfile) profile = NULL;
@@ -585,7 +414,7 @@ test_threshold (Fixture       *f,
 }
 
 static void
-test_lease (Fixture       *f,
+test_lease (YqSyncFixture *f,
             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -606,7 +435,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/sync/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/sync/" path, YqSyncFixture, NULL, yq_sync_fixture_setup, func, \
+              yq_sync_fixture_teardown)
 
   ADD ("to-oa", test_to_oa);
   ADD ("to-platform-round-trip", test_to_platform_round_trip);
