@@ -43,6 +43,7 @@ struct _YqSyncRun
   gboolean            confirmed;
   YqSyncProgressFunc  progress;
   gpointer            progress_data;
+  gboolean            stop;
 };
 
 G_DEFINE_FINAL_TYPE (YqSyncRun, yq_sync_run, G_TYPE_OBJECT)
@@ -200,6 +201,35 @@ yq_sync_run_get_direction (YqSyncRun *self)
   g_return_val_if_fail (YQ_IS_SYNC_RUN (self), 0);
 
   return self->direction;
+}
+
+/* A stop request ends the run between two operations, with the journal
+ * complete; a cancellation may cut a platform call short. */
+static gboolean
+stop_requested (YqSyncRun  *self,
+                GError    **error)
+{
+  if (!self->stop)
+    return FALSE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                       _("Stopped before the next operation."));
+  return TRUE;
+}
+
+/**
+ * yq_sync_run_request_stop:
+ * @self: a run
+ *
+ * Lets the operation in progress finish and be journaled, then stops the
+ * run as cancelled. The next apply continues where it stopped.
+ */
+void
+yq_sync_run_request_stop (YqSyncRun *self)
+{
+  g_return_if_fail (YQ_IS_SYNC_RUN (self));
+
+  self->stop = TRUE;
 }
 
 static void
@@ -549,6 +579,8 @@ apply_refresh (YqSyncRun  *self,
       if (!renew_lease (self, data, error))
         return FALSE;
       first = end;
+      if (first < n && stop_requested (self, error))
+        return FALSE;
     }
 
   return TRUE;
@@ -779,18 +811,15 @@ apply_to_oa (YqSyncRun     *self,
              GCancellable  *cancellable,
              GError       **error)
 {
-  g_autoptr(YqSyncLinks) links = NULL;
   guint n = yq_plan_get_n_ops (data->plan);
-  links = yq_bridge_directory_get_oa_links (self->store, connector_id (self), FALSE, error);
-  if (links == NULL)
-    return FALSE;
 
   for (guint seq = 0; seq < n; seq++)
     {
-      OaOpData d = { self, data, links, yq_plan_get_op (data->plan, seq), seq, NULL };
+      OaOpData d = { self, data, data->links, yq_plan_get_op (data->plan, seq), seq, NULL };
       g_autoptr(GError) op_error = NULL;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          stop_requested (self, error))
         return FALSE;
 
       if (!yq_store_transaction (self->store, apply_oa_op_in_transaction, &d, &op_error))
@@ -1114,7 +1143,8 @@ apply_next_platform_op (GTask *task)
       const YqPlanOp *op = yq_plan_get_op (data->plan, data->next_op);
       PlatformCall *call;
 
-      if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+      if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error) ||
+          stop_requested (self, &error))
         {
           fail_run (task, g_steal_pointer (&error));
           return;

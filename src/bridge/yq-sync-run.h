@@ -21,6 +21,7 @@ G_BEGIN_DECLS
  * @YQ_SYNC_ERROR_NOT_SUPPORTED: the direction is not possible for this
  *   connector (政务钉钉's directory is read-only)
  * @YQ_SYNC_ERROR_FAILED: some operations failed (see the run's journal)
+ * @YQ_SYNC_ERROR_BUSY: a sync of the connector is already queued or running
  */
 typedef enum
 {
@@ -28,6 +29,7 @@ typedef enum
   YQ_SYNC_ERROR_NEEDS_CONFIRMATION,
   YQ_SYNC_ERROR_NOT_SUPPORTED,
   YQ_SYNC_ERROR_FAILED,
+  YQ_SYNC_ERROR_BUSY,
 } YqSyncError;
 
 /**
@@ -72,6 +74,7 @@ void           yq_sync_run_set_progress_func  (YqSyncRun           *self,
                                                YqSyncProgressFunc   func,
                                                gpointer             user_data);
 YqSyncDirection yq_sync_run_get_direction     (YqSyncRun           *self);
+void           yq_sync_run_request_stop       (YqSyncRun           *self);
 
 /* Fetches and plans; writes nothing. */
 void           yq_sync_run_preview_async      (YqSyncRun           *self,

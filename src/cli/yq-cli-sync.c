@@ -798,6 +798,9 @@ static const YqCliCommand sync_commands[] = {
   { "apply", "ID --direction DIRECTION", N_("Sync, journaled and resumable"), sync_apply },
   { "history", "ID", N_("List the sync runs"), sync_history },
   { "profile", "ID --direction DIRECTION", N_("Show or change a sync profile"), sync_profile },
+  { "schedule", "ID --direction DIRECTION", N_("Show or change a sync schedule"),
+    yq_cli_sync_schedule },
+  { "schedules", NULL, N_("List the sync schedules and their next runs"), yq_cli_sync_schedules },
   { NULL }
 };
 

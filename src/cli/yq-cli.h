@@ -115,6 +115,14 @@ int            yq_cli_directory          (YqCliContext        *ctx,
 int            yq_cli_sync               (YqCliContext        *ctx,
                                           char               **args);
 
+/* yq-cli-schedule.c: `sync schedule` and `sync schedules` */
+int            yq_cli_sync_schedule      (YqCliContext        *ctx,
+                                          const char          *command,
+                                          char               **args);
+int            yq_cli_sync_schedules     (YqCliContext        *ctx,
+                                          const char          *command,
+                                          char               **args);
+
 /* yq-cli-oa.c */
 int            yq_cli_oa                 (YqCliContext        *ctx,
                                           char               **args);

@@ -362,10 +362,11 @@ global_description (void)
            "  connector list|show|add|edit|remove|test\n"
            "                                        Manage connectors\n"
            "  directory fetch                       Read a connected organisation’s directory\n"
-           "  sync preview|apply|history|profile    Sync organisations\n"
+           "  sync preview|apply|history|profile|schedule|schedules\n"
+           "                                        Sync organisations, now or on a schedule\n"
            "  oa import|export|list                 Manage the built-in OA directory\n"
            "  settings get|set                      Read and change bridge settings\n"
-           "  service status                        Show the state of the companion service\n"
+           "  service status|jobs                   Show the state and the jobs of the companion service\n"
            "\n"
            "Run “yunqiaoctl COMMAND --help” for the commands of a group.\n"
            "Exit status: 0 success, 1 error, 2 wrong usage.");

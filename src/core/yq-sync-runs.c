@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <signal.h>
 #include <sys/types.h>
 
@@ -715,7 +716,22 @@ holder_is_gone (const char *holder)
       !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXINT, &pid, NULL))
     return FALSE;
 
-  return kill ((pid_t) pid, 0) != 0 && errno == ESRCH;
+  if (kill ((pid_t) pid, 0) != 0)
+    return errno == ESRCH;
+
+  /* A process that died but was not reaped yet is still there for kill(). */
+  {
+    g_autofree char *stat_path = g_strdup_printf ("/proc/%" G_GUINT64_FORMAT "/stat", pid);
+    g_autofree char *stat = NULL;
+    const char *state;
+
+    if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
+      return FALSE;
+
+    /* "pid (comm) S …": the state follows the last ')'. */
+    state = strrchr (stat, ')');
+    return state != NULL && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X');
+  }
 }
 
 static gboolean
@@ -824,4 +840,49 @@ yq_sync_lease_release (YqStore     *store,
   sqlite3_bind_text (stmt, 2, holder, -1, SQLITE_TRANSIENT);
 
   return yq_store_run (store, stmt, _("Could not release the sync lease"), error);
+}
+
+/**
+ * yq_sync_lease_is_held:
+ * @store: the store
+ * @connector_id: the connector
+ * @holder: (out) (optional) (transfer full): who holds it
+ * @error: return location for an error
+ *
+ * Returns: whether a live lease (not expired, its process not gone) exists
+ */
+gboolean
+yq_sync_lease_is_held (YqStore      *store,
+                       gint64        connector_id,
+                       char        **holder,
+                       GError      **error)
+{
+  g_autoptr(YqStoreLocker) locker = yq_store_lock (store);
+  sqlite3_stmt *stmt;
+  gboolean held = FALSE;
+  int rc;
+
+  stmt = yq_store_prepare (store,
+                           "SELECT holder, expires_at FROM sync_leases WHERE connector_id = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, connector_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *who = (const char *) sqlite3_column_text (stmt, 0);
+
+      held = sqlite3_column_int64 (stmt, 1) > now_seconds () && !holder_is_gone (who);
+      if (held && holder != NULL)
+        *holder = g_strdup (who);
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      yq_store_set_error (store, error, rc, _("Could not read the sync lease"));
+    }
+  sqlite3_reset (stmt);
+
+  return held;
 }

@@ -175,6 +175,11 @@ gboolean         yq_sync_lease_release     (YqStore          *store,
                                             const char       *holder,
                                             GError          **error);
 
+gboolean         yq_sync_lease_is_held     (YqStore          *store,
+                                            gint64            connector_id,
+                                            char            **holder,
+                                            GError          **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YqSyncRunRecord, yq_sync_run_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YqSyncOpRecord, yq_sync_op_record_free)
 

@@ -5,6 +5,7 @@
 #include "yq-service-error.h"
 
 #include "yunqiao-core.h"
+#include "yq-sync-run.h"
 
 typedef struct
 {
@@ -36,6 +37,14 @@ static const ErrorName settings_errors[] = {
   { YQ_SETTINGS_ERROR_INVALID, "Invalid" },
 };
 
+static const ErrorName sync_errors[] = {
+  { YQ_SYNC_ERROR_BLOCKED, "Blocked" },
+  { YQ_SYNC_ERROR_NEEDS_CONFIRMATION, "NeedsConfirmation" },
+  { YQ_SYNC_ERROR_NOT_SUPPORTED, "NotSupported" },
+  { YQ_SYNC_ERROR_FAILED, "Failed" },
+  { YQ_SYNC_ERROR_BUSY, "Busy" },
+};
+
 static void
 register_domain (GQuark           domain,
                  const char      *domain_name,
@@ -54,7 +63,7 @@ register_domain (GQuark           domain,
 /**
  * yq_service_error_register:
  *
- * Maps the store, secrets and settings error domains to D-Bus error names,
+ * Maps the store, secrets, settings and sync error domains to D-Bus error names,
  * so that a client that also calls this gets the original #GError domain
  * and code back from a failed call. Safe to call more than once.
  */
@@ -70,6 +79,7 @@ yq_service_error_register (void)
                        G_N_ELEMENTS (secrets_errors));
       register_domain (YQ_SETTINGS_ERROR, "Settings", settings_errors,
                        G_N_ELEMENTS (settings_errors));
+      register_domain (YQ_SYNC_ERROR, "Sync", sync_errors, G_N_ELEMENTS (sync_errors));
       g_once_init_leave (&registered, 1);
     }
 }

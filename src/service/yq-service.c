@@ -11,9 +11,19 @@
 #include <glib-unix.h>
 
 #include "yq-dbus-generated.h"
+#include "yq-job-manager.h"
+#include "yq-schedule.h"
 #include "yq-service.h"
 #include "yq-service-error.h"
+#include "yq-sync-runs.h"
 #include "yunqiao-core.h"
+
+/* How often schedules are looked at. Wall-clock slots and this coarse
+ * tick together survive suspend and clock changes: a slot missed while
+ * asleep runs once at the first tick after waking. */
+#define SCHEDULE_TICK_SECONDS 30
+/* How long SIGTERM waits for running jobs to journal their operation. */
+#define STOP_GRACE_SECONDS    60
 
 struct _YqService
 {
@@ -35,6 +45,13 @@ struct _YqService
 
   guint                     sigterm_id;
   guint                     sigint_id;
+
+  YqJobManager             *jobs;
+  guint                     schedule_tick_id;
+  gboolean                  held_for_schedules;
+  gboolean                  held_for_jobs;
+  gboolean                  stopping;
+  guint                     stop_timeout_id;
 };
 
 G_DEFINE_FINAL_TYPE (YqService, yq_service, G_TYPE_APPLICATION)
@@ -80,6 +97,60 @@ yq_service_load (YqService  *self,
   return TRUE;
 }
 
+/* The clock schedules run by. YUNQIAO_TEST_CLOCK_FILE names a file that
+ * holds the current time in Unix seconds, for tests that need suspends and
+ * clock jumps. */
+static gint64
+service_now (void)
+{
+  const char *path = g_getenv ("YUNQIAO_TEST_CLOCK_FILE");
+  g_autofree char *text = NULL;
+
+  if (path != NULL && g_file_get_contents (path, &text, NULL, NULL))
+    return g_ascii_strtoll (g_strstrip (text), NULL, 10);
+
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static GVariant *
+build_schedules (YqService *self)
+{
+  g_autoptr(GPtrArray) schedules = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder builder;
+  gint64 now = service_now ();
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  if (self->store != NULL)
+    schedules = yq_schedules_list (self->store, &error);
+  if (error != NULL)
+    g_warning ("%s", error->message);
+
+  for (guint i = 0; schedules != NULL && i < schedules->len; i++)
+    {
+      YqSchedule *schedule = g_ptr_array_index (schedules, i);
+      g_autoptr(YqConnector) connector = yq_connectors_get (self->store, schedule->connector_id,
+                                                            NULL);
+      GVariantDict dict;
+
+      g_variant_dict_init (&dict, NULL);
+      g_variant_dict_insert (&dict, "connector", "x", schedule->connector_id);
+      g_variant_dict_insert (&dict, "connector-name", "s",
+                             connector != NULL ? yq_connector_get_name (connector) : "");
+      g_variant_dict_insert (&dict, "direction", "s",
+                             yq_sync_direction_to_string (schedule->direction));
+      g_variant_dict_insert (&dict, "next-run", "x", yq_schedule_next_run (schedule, now));
+      g_variant_dict_insert (&dict, "interval", "x",
+                             (gint64) schedule->every *
+                             (schedule->unit == YQ_SCHEDULE_HOURS ? 3600
+                              : schedule->unit == YQ_SCHEDULE_DAYS ? 86400 : 7 * 86400));
+      g_variant_dict_insert (&dict, "last-slot", "x", schedule->last_slot);
+      g_variant_builder_add_value (&builder, g_variant_dict_end (&dict));
+    }
+
+  return g_variant_builder_end (&builder);
+}
+
 static GVariant *
 yq_service_build_status (YqService *self)
 {
@@ -98,8 +169,303 @@ yq_service_build_status (YqService *self)
   g_variant_builder_add (&builder, "{sv}", "foreground", g_variant_new_boolean (self->foreground));
   g_variant_builder_add (&builder, "{sv}", "secrets-backend", g_variant_new_string (backend));
   g_variant_builder_add (&builder, "{sv}", "reloads", g_variant_new_uint32 (self->reloads));
+  g_variant_builder_add (&builder, "{sv}", "jobs",
+                         g_variant_new_uint32 (yq_job_manager_get_n_active (self->jobs)));
+  g_variant_builder_add (&builder, "{sv}", "schedules", build_schedules (self));
+  g_variant_builder_add (&builder, "{sv}", "held", g_variant_new_boolean (self->held_for_schedules));
+  /* The HTTP endpoints (login, OA intake) are not part of this version. */
+  g_variant_builder_add (&builder, "{sv}", "http", g_variant_new_string ("not-configured"));
 
   return g_variant_builder_end (&builder);
+}
+
+/* ---- Jobs and schedules ------------------------------------------------- */
+
+/* Schedules keep the service running; without any, it exits when idle. */
+static void
+update_hold (YqService *self)
+{
+  g_autoptr(GPtrArray) schedules = NULL;
+  gboolean hold = FALSE;
+  gint64 now = service_now ();
+
+  if (self->store != NULL)
+    schedules = yq_schedules_list (self->store, NULL);
+  for (guint i = 0; schedules != NULL && i < schedules->len; i++)
+    if (yq_schedule_next_run (g_ptr_array_index (schedules, i), now) != 0)
+      hold = TRUE;
+
+  if (hold && !self->held_for_schedules)
+    g_application_hold (G_APPLICATION (self));
+  else if (!hold && self->held_for_schedules)
+    g_application_release (G_APPLICATION (self));
+  self->held_for_schedules = hold;
+}
+
+static char *
+start_job (YqService        *self,
+           gint64            connector_id,
+           YqSyncDirection   direction,
+           gboolean          dry_run,
+           gboolean          confirm,
+           gboolean          scheduled,
+           GError          **error)
+{
+  g_autoptr(YqJob) job = NULL;
+
+  if (self->stopping)
+    {
+      g_set_error (error, YQ_SYNC_ERROR, YQ_SYNC_ERROR_BUSY,
+                   _("The service is shutting down."));
+      return NULL;
+    }
+
+  if (self->store == NULL && !yq_service_load (self, error))
+    return NULL;
+
+  job = yq_job_new_sync (self->store, self->secrets, connector_id, direction, dry_run, confirm,
+                         scheduled, error);
+  if (job == NULL)
+    return NULL;
+
+  return yq_job_manager_add (self->jobs, job, error);
+}
+
+/* Runs every schedule whose slot is due, each at most once per slot. */
+static void
+check_schedules (YqService *self)
+{
+  g_autoptr(GPtrArray) schedules = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = service_now ();
+
+  if (self->store == NULL || self->stopping)
+    return;
+
+  schedules = yq_schedules_list (self->store, &error);
+  if (schedules == NULL)
+    {
+      g_warning (_("Cannot read the sync schedules: %s"), error->message);
+      return;
+    }
+
+  for (guint i = 0; i < schedules->len; i++)
+    {
+      YqSchedule *schedule = g_ptr_array_index (schedules, i);
+      const char *direction = yq_sync_direction_to_string (schedule->direction);
+      g_autofree char *holder = NULL;
+      g_autofree char *path = NULL;
+      gint64 slot = yq_schedule_due_slot (schedule, now);
+
+      if (slot == 0)
+        continue;
+
+      /* The slot is used up whatever happens next: it never runs twice. */
+      if (!yq_schedules_mark_slot (self->store, schedule->connector_id, schedule->direction,
+                                   slot, &error))
+        {
+          g_warning ("%s", error->message);
+          g_clear_error (&error);
+          continue;
+        }
+
+      if (yq_job_manager_is_busy (self->jobs, schedule->connector_id) ||
+          yq_sync_lease_is_held (self->store, schedule->connector_id, &holder, NULL))
+        {
+          g_message (_("Scheduled %s sync of connector %lld skipped: another sync of it is "
+                       "running"), direction, (long long) schedule->connector_id);
+          continue;
+        }
+
+      path = start_job (self, schedule->connector_id, schedule->direction, FALSE, FALSE, TRUE,
+                        &error);
+      if (path == NULL)
+        {
+          g_warning (_("Scheduled %s sync of connector %lld could not start: %s"), direction,
+                     (long long) schedule->connector_id, error->message);
+          g_clear_error (&error);
+          continue;
+        }
+      g_message (_("Scheduled %s sync of connector %lld started"), direction,
+                 (long long) schedule->connector_id);
+    }
+
+  update_hold (self);
+}
+
+static gboolean
+schedule_tick_cb (gpointer user_data)
+{
+  check_schedules (user_data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* A run cut off by a crash or a kill is taken over at start-up. */
+static void
+resume_unfinished (YqService *self)
+{
+  g_autoptr(GPtrArray) connectors = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  connectors = yq_connectors_list (self->store, NULL);
+  for (guint i = 0; connectors != NULL && i < connectors->len; i++)
+    {
+      gint64 id = yq_connector_get_id (g_ptr_array_index (connectors, i));
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = NULL;
+      YqSyncDirection direction;
+
+      if (yq_sync_runs_find_unfinished (self->store, id, &direction, NULL) == 0)
+        continue;
+
+      g_message (_("Resuming the cut-off %s sync of connector %lld"),
+                 yq_sync_direction_to_string (direction), (long long) id);
+      path = start_job (self, id, direction, FALSE, FALSE, FALSE, &error);
+      if (path == NULL)
+        g_warning ("%s", error->message);
+    }
+}
+
+static void
+notify_failure (YqService *self,
+                YqJob     *job)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(YqConnector) connector = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *id = NULL;
+  const char *name = "";
+
+  if (self->store != NULL)
+    connector = yq_connectors_get (self->store, yq_job_get_connector (job), NULL);
+  if (connector != NULL)
+    name = yq_connector_get_name (connector);
+
+  if (yq_job_get_state (job) == YQ_JOB_BLOCKED)
+    title = g_strdup_printf (_("Scheduled sync of “%s” stopped before changing anything"), name);
+  else
+    title = g_strdup_printf (_("Scheduled sync of “%s” failed"), name);
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, yq_job_get_error (job));
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  if (yq_job_get_run_id (job) > 0)
+    g_notification_set_default_action_and_target (notification, "app.show-run", "x",
+                                                   yq_job_get_run_id (job));
+
+  id = g_strdup_printf ("sync-%lld-%s", (long long) yq_job_get_connector (job),
+                        yq_sync_direction_to_string (yq_job_get_direction (job)));
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+job_finished_cb (YqJobManager *jobs,
+                 YqJob        *job,
+                 YqService    *self)
+{
+  YqJobState state = yq_job_get_state (job);
+
+  if (yq_job_get_scheduled (job) && (state == YQ_JOB_FAILED || state == YQ_JOB_BLOCKED))
+    notify_failure (self, job);
+}
+
+static void
+active_changed_cb (YqJobManager *jobs,
+                   YqService    *self)
+{
+  gboolean active = yq_job_manager_get_n_active (jobs) > 0;
+
+  /* Running jobs keep the service alive, whoever started them. */
+  if (active && !self->held_for_jobs)
+    g_application_hold (G_APPLICATION (self));
+  else if (!active && self->held_for_jobs)
+    g_application_release (G_APPLICATION (self));
+  self->held_for_jobs = active;
+
+  if (!active && self->stopping)
+    g_application_quit (G_APPLICATION (self));
+}
+
+static void
+show_run_cb (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_autofree char *app = g_build_filename (BINDIR, "yunqiao", NULL);
+  g_autofree char *option = g_strdup_printf ("--show-run=%lld",
+                                             (long long) g_variant_get_int64 (parameter));
+  const char *argv[] = { app, option, NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_test (app, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_free (app);
+      app = g_find_program_in_path ("yunqiao");
+      argv[0] = app;
+    }
+
+  if (app == NULL ||
+      !g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &error))
+    g_warning (_("Cannot open the app: %s"), error != NULL ? error->message : "yunqiao");
+}
+
+static gboolean
+handle_start_sync_cb (YqDBusService         *skeleton,
+                      GDBusMethodInvocation *invocation,
+                      gint64                 connector,
+                      const char            *direction_text,
+                      gboolean               dry_run,
+                      gboolean               confirm,
+                      YqService             *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  YqSyncDirection direction;
+
+  if (!yq_sync_direction_from_string (direction_text, &direction))
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                             _("Unknown direction “%s”"), direction_text);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  path = start_job (self, connector, direction, dry_run, confirm, FALSE, &error);
+  if (path == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    yq_dbus_service_complete_start_sync (skeleton, invocation, path);
+
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_list_jobs_cb (YqDBusService         *skeleton,
+                     GDBusMethodInvocation *invocation,
+                     YqService             *self)
+{
+  g_auto(GStrv) paths = yq_job_manager_list_paths (self->jobs);
+
+  g_application_hold (G_APPLICATION (self));
+  yq_dbus_service_complete_list_jobs (skeleton, invocation, (const char * const *) paths);
+  g_application_release (G_APPLICATION (self));
+
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_check_schedules_cb (YqDBusService         *skeleton,
+                           GDBusMethodInvocation *invocation,
+                           YqService             *self)
+{
+  g_application_hold (G_APPLICATION (self));
+  check_schedules (self);
+  yq_dbus_service_complete_check_schedules (skeleton, invocation);
+  g_application_release (G_APPLICATION (self));
+
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static gboolean
@@ -145,6 +511,7 @@ handle_reload_cb (YqDBusService         *skeleton,
        * reply has also seen the signal. */
       yq_dbus_service_emit_reloaded (skeleton, self->n_connectors);
       yq_dbus_service_complete_reload (skeleton, invocation);
+      check_schedules (self);
     }
 
   g_application_release (G_APPLICATION (self));
@@ -153,12 +520,37 @@ handle_reload_cb (YqDBusService         *skeleton,
 }
 
 static gboolean
+stop_timeout_cb (gpointer user_data)
+{
+  YqService *self = user_data;
+
+  g_warning (_("Jobs did not stop in time; quitting"));
+  self->stop_timeout_id = 0;
+  g_application_quit (G_APPLICATION (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 quit_on_signal_cb (gpointer user_data)
 {
   YqService *self = user_data;
 
+  if (self->stopping)
+    return G_SOURCE_CONTINUE;
+
   g_message (_("Stopping on request"));
-  g_application_quit (G_APPLICATION (self));
+  if (yq_job_manager_get_n_active (self->jobs) == 0)
+    {
+      g_application_quit (G_APPLICATION (self));
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* Running jobs finish the operation in progress and its journal entry
+   * first; the next start continues them. */
+  self->stopping = TRUE;
+  yq_job_manager_stop_all (self->jobs);
+  self->stop_timeout_id = g_timeout_add_seconds (STOP_GRACE_SECONDS, stop_timeout_cb, self);
 
   return G_SOURCE_CONTINUE;
 }
@@ -249,6 +641,10 @@ yq_service_startup (GApplication *application)
 
   g_message (_("yunqiao-service %s ready (data directory %s, %u connectors)"),
              PACKAGE_VERSION, self->data_dir, self->n_connectors);
+
+  resume_unfinished (self);
+  check_schedules (self);
+  self->schedule_tick_id = g_timeout_add_seconds (SCHEDULE_TICK_SECONDS, schedule_tick_cb, self);
 }
 
 static void
@@ -258,6 +654,11 @@ yq_service_shutdown (GApplication *application)
 
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
   g_clear_handle_id (&self->sigint_id, g_source_remove);
+  g_clear_handle_id (&self->schedule_tick_id, g_source_remove);
+  g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  if (self->held_for_schedules)
+    g_application_release (application);
+  self->held_for_schedules = FALSE;
 
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
@@ -278,6 +679,7 @@ yq_service_dispose (GObject *object)
 {
   YqService *self = YQ_SERVICE (object);
 
+  g_clear_object (&self->jobs);
   g_clear_object (&self->object_manager);
   g_clear_object (&self->skeleton);
   g_clear_object (&self->store);
@@ -336,12 +738,31 @@ yq_service_init (YqService *self)
                            G_CALLBACK (handle_get_status_cb), self, G_CONNECT_DEFAULT);
   g_signal_connect_object (self->skeleton, "handle-reload",
                            G_CALLBACK (handle_reload_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->skeleton, "handle-start-sync",
+                           G_CALLBACK (handle_start_sync_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->skeleton, "handle-list-jobs",
+                           G_CALLBACK (handle_list_jobs_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->skeleton, "handle-check-schedules",
+                           G_CALLBACK (handle_check_schedules_cb), self, G_CONNECT_DEFAULT);
 
   object = yq_dbus_object_skeleton_new (SERVICE_MAIN_PATH);
   yq_dbus_object_skeleton_set_service (object, self->skeleton);
 
   self->object_manager = g_dbus_object_manager_server_new (SERVICE_OBJECT_PATH);
   g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
+
+  self->jobs = yq_job_manager_new (self->object_manager);
+  g_signal_connect_object (self->jobs, "job-finished", G_CALLBACK (job_finished_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->jobs, "active-changed", G_CALLBACK (active_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+
+  {
+    g_autoptr(GSimpleAction) show_run = g_simple_action_new ("show-run", G_VARIANT_TYPE_INT64);
+
+    g_signal_connect (show_run, "activate", G_CALLBACK (show_run_cb), self);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (show_run));
+  }
 }
 
 /**

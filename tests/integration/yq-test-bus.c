@@ -167,6 +167,22 @@ yq_test_set_activation_env (GDBusConnection *bus,
   reply = call_bus (bus, "UpdateActivationEnvironment", g_variant_new ("(a{ss})", &env), NULL);
 }
 
+/* Adds NAME=VALUE to what the bus gives services it starts from now on;
+ * an empty value is how a test takes a variable back. */
+void
+yq_test_set_activation_var (GDBusConnection *bus,
+                            const char      *name,
+                            const char      *value)
+{
+  g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder env;
+
+  g_variant_builder_init (&env, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&env, "{ss}", name, value);
+
+  reply = call_bus (bus, "UpdateActivationEnvironment", g_variant_new ("(a{ss})", &env), NULL);
+}
+
 static void
 name_vanished_cb (GDBusConnection *bus,
                   const char      *name,

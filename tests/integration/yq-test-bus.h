@@ -24,6 +24,9 @@ guint32          yq_test_name_owner_pid          (GDBusConnection *bus,
                                                   const char      *name);
 void             yq_test_set_activation_env      (GDBusConnection *bus,
                                                   const char      *data_dir);
+void             yq_test_set_activation_var      (GDBusConnection *bus,
+                                                  const char      *name,
+                                                  const char      *value);
 void             yq_test_stop_service            (GDBusConnection *bus,
                                                   guint32          pid);
 void             yq_test_ensure_service_stopped  (GDBusConnection *bus);

@@ -310,15 +310,19 @@ test_lease (Fixture       *f,
   g_clear_error (&error);
   g_assert_true (yq_sync_lease_release (f->store, f->connector, elsewhere, &error));
 
-  /* A holder on this host whose process is gone is not. */
+  /* A holder on this host whose process is gone is not, even before its
+   * parent reaped it. */
   child = fork ();
   if (child == 0)
     _exit (0);
-  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
   gone = g_strdup_printf ("%s:%d:3", g_get_host_name (), (int) child);
   g_assert_true (yq_sync_lease_acquire (f->store, f->connector, gone, 60, &error));
+  g_usleep (G_USEC_PER_SEC / 10);
   g_assert_true (yq_sync_lease_acquire (f->store, f->connector, mine, 60, &error));
   g_assert_no_error (error);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (yq_sync_lease_acquire (f->store, f->connector, gone, 60, &error) == FALSE);
+  g_clear_error (&error);
 
   /* An expired lease is free too. */
   g_assert_true (yq_sync_lease_release (f->store, f->connector, mine, &error));
