@@ -18,29 +18,6 @@ now_seconds (void)
 }
 
 static gboolean
-parse_direction (const char      *command,
-                 const char      *text,
-                 YqSyncDirection *direction,
-                 int             *exit_code)
-{
-  if (text == NULL)
-    {
-      *exit_code = yq_cli_usage_error (command, _("Missing --direction (from-platform, to-oa or "
-                                                  "to-platform)"));
-      return FALSE;
-    }
-
-  if (!yq_sync_direction_from_string (text, direction))
-    {
-      *exit_code = yq_cli_usage_error (command, _("Unknown direction “%s”: use from-platform, "
-                                                  "to-oa or to-platform"), text);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
 read_digits (const char **p,
              guint        n_digits,
              int         *value)
@@ -368,7 +345,7 @@ yq_cli_sync_schedule (YqCliContext  *ctx,
                                 entries, &argv, &id, &exit_code))
     return exit_code;
 
-  if (!parse_direction (command, direction_text, &direction, &exit_code))
+  if (!yq_cli_parse_direction (command, direction_text, &direction, &exit_code))
     return exit_code;
 
   if (enable && disable)

@@ -57,11 +57,11 @@ sync_call_run (YqCliWait *call,
   yq_cli_wait_run (call);
 }
 
-static gboolean
-parse_direction (const char      *command,
-                 const char      *text,
-                 YqSyncDirection *direction,
-                 int             *exit_code)
+gboolean
+yq_cli_parse_direction (const char      *command,
+                        const char      *text,
+                        YqSyncDirection *direction,
+                        int             *exit_code)
 {
   if (text == NULL)
     {
@@ -267,7 +267,7 @@ sync_preview (YqCliContext  *ctx,
                                 entries, &argv, &id, &exit_code))
     return exit_code;
 
-  if (!parse_direction (command, direction_text, &direction, &exit_code))
+  if (!yq_cli_parse_direction (command, direction_text, &direction, &exit_code))
     return exit_code;
 
   if (limit_text != NULL && !g_ascii_string_to_unsigned (limit_text, 10, 0, G_MAXUINT, &limit,
@@ -406,7 +406,7 @@ sync_apply (YqCliContext  *ctx,
                                 entries, &argv, &id, &exit_code))
     return exit_code;
 
-  if (!parse_direction (command, direction_text, &direction, &exit_code))
+  if (!yq_cli_parse_direction (command, direction_text, &direction, &exit_code))
     return exit_code;
 
   run = open_run (ctx, id, direction, &store, &error);
@@ -651,7 +651,7 @@ sync_profile (YqCliContext  *ctx,
                                 entries, &argv, &id, &exit_code))
     return exit_code;
 
-  if (!parse_direction (command, direction_text, &direction, &exit_code))
+  if (!yq_cli_parse_direction (command, direction_text, &direction, &exit_code))
     return exit_code;
 
   store = yq_cli_open_store (ctx, &error);

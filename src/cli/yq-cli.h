@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "yunqiao-core.h"
+#include "yq-sync-profile.h"
 
 G_BEGIN_DECLS
 
@@ -114,6 +115,10 @@ int            yq_cli_directory          (YqCliContext        *ctx,
 /* yq-cli-sync.c */
 int            yq_cli_sync               (YqCliContext        *ctx,
                                           char               **args);
+gboolean       yq_cli_parse_direction    (const char          *command,
+                                          const char          *text,
+                                          YqSyncDirection     *direction,
+                                          int                 *exit_code);
 
 /* yq-cli-schedule.c: `sync schedule` and `sync schedules` */
 int            yq_cli_sync_schedule      (YqCliContext        *ctx,
