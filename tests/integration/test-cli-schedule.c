@@ -13,149 +13,34 @@
 #include <json-glib/json-glib.h>
 
 #include "yq-test-bus.h"
+#include "yq-test-cli.h"
 #include "yunqiao-core.h"
 
 #define ZONE "Asia/Shanghai"
 #define DAY G_GINT64_CONSTANT (86400)
 
-static const char *yunqiaoctl_path;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_free (CliResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-typedef struct
-{
-  gboolean  done;
-  char     *out;
-  char     *err;
-  GError   *error;
-} Communication;
-
-static void
-communicate_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Communication *comm = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &comm->out, &comm->err,
-                                        &comm->error);
-  comm->done = TRUE;
-}
-
-static CliResult *
-run_cli_v (const char * const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command = NULL;
-  Communication comm = { FALSE, NULL, NULL, NULL };
-  CliResult *result;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  g_subprocess_launcher_setenv (launcher, "TZ", ZONE, TRUE);
-  g_subprocess_launcher_setenv (launcher, "YUNQIAO_SECRETS", "file", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "YUNQIAO_DATA_DIR");
+static const char * const cli_env[] = {
+  "TZ=" ZONE,
   /* No service to tell about the changes. */
-  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS",
-                                "unix:path=/nonexistent/yunqiao-test-bus", TRUE);
+  "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/yunqiao-test-bus",
+  NULL
+};
 
-  g_ptr_array_add (argv, (gpointer) yunqiaoctl_path);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  command = g_strjoinv (" ", (char **) args);
-  g_test_message ("$ yunqiaoctl %s", command);
-
-  child = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8_async (child, "", NULL, communicate_cb, &comm);
-  if (!yq_test_wait (&comm.done, YQ_TEST_TIMEOUT_MS))
-    {
-      g_subprocess_force_exit (child);
-      g_error ("yunqiaoctl %s did not finish in time", command);
-    }
-  g_assert_no_error (comm.error);
-
-  g_subprocess_wait (child, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (child));
-
-  result = g_new0 (CliResult, 1);
-  result->status = g_subprocess_get_exit_status (child);
-  result->out = comm.out != NULL ? comm.out : g_strdup ("");
-  result->err = comm.err != NULL ? comm.err : g_strdup ("");
-
-  g_test_message ("exit %d\nstdout:\n%sstderr:\n%s", result->status, result->out, result->err);
-
-  return result;
-}
-
-static CliResult *
-run_cli_list (const char *first,
-              ...) G_GNUC_NULL_TERMINATED;
-
-static CliResult *
-run_cli_list (const char *first,
-              ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  va_list ap;
-
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  return run_cli_v ((const char * const *) args->pdata);
-}
-
-#define run_cli(...) run_cli_list (__VA_ARGS__, NULL)
-
+/* A failed schedule command prints nothing on standard output. */
 static void
-assert_exit (CliResult *result,
-             int        status)
+assert_exit (YqTestCliResult *result,
+             int              status)
 {
-  g_assert_cmpint (result->status, ==, status);
+  yq_test_cli_assert_exit (result, status);
   if (status != 0)
-    {
-      g_assert_true (g_str_has_prefix (result->err, "yunqiaoctl: "));
-      g_assert_cmpstr (result->out, ==, "");
-    }
+    g_assert_cmpstr (result->out, ==, "");
 }
 
 static JsonObject *
 parse_object (const char *text,
               JsonNode  **node)
 {
-  g_autoptr(GError) error = NULL;
-
-  *node = json_from_string (text, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (*node);
+  *node = yq_test_cli_parse_json (text);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (*node));
 
   return json_node_get_object (*node);
@@ -255,7 +140,7 @@ static void
 test_create_change_show (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(YqTestCliResult) result = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *object;
   gint64 start = local_time (2030, 5, 1, 2, 0);
@@ -263,17 +148,17 @@ test_create_change_show (Fixture       *f,
   gint64 next;
 
   /* Nothing yet: showing is an error that says how to create one. */
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-oa");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-oa");
   assert_exit (result, 1);
   g_assert_nonnull (strstr (result->err, "no to-oa schedule"));
   g_assert_nonnull (strstr (result->err, "--start"));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Create, in local time. */
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-oa", "--start", "2030-05-01 02:00", "--every", "1d",
-                    "--json");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-oa", "--start", "2030-05-01 02:00",
+                            "--every", "1d", "--json");
   assert_exit (result, 0);
   object = parse_object (result->out, &node);
   g_assert_cmpint (json_object_get_int_member (object, "connector"), ==, f->yzj);
@@ -288,11 +173,11 @@ test_create_change_show (Fixture       *f,
   g_assert_true (member_is_null (object, "last-slot"));
   g_assert_cmpint (json_object_get_int_member (object, "next-run"), ==, start);
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Shown without changes, as text. */
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-oa");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-oa");
   assert_exit (result, 0);
   g_assert_nonnull (strstr (result->out, "Connector: 1 (云之家)\n"));
   g_assert_nonnull (strstr (result->out, "Interval:  every 1 day (1d)\n"));
@@ -300,12 +185,12 @@ test_create_change_show (Fixture       *f,
   g_assert_nonnull (strstr (result->out, "End:       none\n"));
   g_assert_nonnull (strstr (result->out, "Enabled:   yes\n"));
   g_assert_nonnull (strstr (result->out, "Next run:  2030-05-01 02:00:00\n"));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Change the interval and add an end: the start stays. */
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-oa", "--every", "12 hours", "--end", "2030-05-03 00:00",
-                    "--json");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-oa", "--every", "12 hours",
+                            "--end", "2030-05-03 00:00", "--json");
   assert_exit (result, 0);
   object = parse_object (result->out, &node);
   g_assert_cmpstr (json_object_get_string_member (object, "interval"), ==, "12h");
@@ -313,7 +198,7 @@ test_create_change_show (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (object, "end-at"), ==,
                    local_time (2030, 5, 3, 0, 0));
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* ISO 8601 with an offset; the same instant written three ways. */
   {
@@ -323,21 +208,21 @@ test_create_change_show (Fixture       *f,
 
     for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
       {
-        result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                          "--direction", "to-oa", "--start", starts[i], "--json");
+        result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                                  "--direction", "to-oa", "--start", starts[i], "--json");
         assert_exit (result, 0);
         object = parse_object (result->out, &node);
         g_assert_cmpint (json_object_get_int_member (object, "start-at"), ==, start);
         g_clear_pointer (&node, json_node_unref);
-        g_clear_pointer (&result, cli_result_free);
+        g_clear_pointer (&result, yq_test_cli_result_free);
       }
   }
 
   /* A start in the past: the slots before now are not owed, the next run
    * is the next 02:00. */
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-oa", "--start", "2020-01-01 02:00", "--every", "1d",
-                    "--end", "none", "--json");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-oa", "--start", "2020-01-01 02:00", "--every", "1d",
+                            "--end", "none", "--json");
   now = now_seconds ();
   assert_exit (result, 0);
   object = parse_object (result->out, &node);
@@ -348,28 +233,28 @@ test_create_change_show (Fixture       *f,
   g_assert_cmpint ((next - local_time (2020, 1, 1, 2, 0)) % DAY, ==, 0);
   g_assert_cmpint (json_object_get_int_member (object, "last-slot"), ==, next - DAY);
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Disabled: no next run. Enabled again: still no run for the past. */
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-oa", "--disable");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-oa", "--disable");
   assert_exit (result, 0);
   g_assert_nonnull (strstr (result->out, "Enabled:   no\n"));
   g_assert_nonnull (strstr (result->out, "Next run:  none (disabled)\n"));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-oa", "--enable", "--json");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-oa", "--enable", "--json");
   assert_exit (result, 0);
   object = parse_object (result->out, &node);
   g_assert_true (json_object_get_boolean_member (object, "enabled"));
   g_assert_cmpint (json_object_get_int_member (object, "next-run"), >, now - 5);
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* HH:MM is today at that time. */
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-oa", "--start", "02:00", "--every", "1w", "--json");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-oa", "--start", "02:00", "--every", "1w", "--json");
   now = now_seconds ();
   assert_exit (result, 0);
   object = parse_object (result->out, &node);
@@ -385,36 +270,36 @@ test_create_change_show (Fixture       *f,
   g_assert_cmpint (next, >, now - 5);
   g_assert_cmpint (next, <=, now + 7 * DAY);
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 }
 
 static void
 test_list_and_remove (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(YqTestCliResult) result = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_auto(GStrv) lines = NULL;
   JsonArray *array;
   JsonObject *object;
 
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedules");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedules");
   assert_exit (result, 0);
   g_assert_cmpstr (result->out, ==, "There are no sync schedules.\n");
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->zwdd_id,
-                    "--direction", "from-platform", "--start", "2031-01-06 09:30", "--every",
-                    "2w", "--end", "2031-12-31");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->zwdd_id,
+                            "--direction", "from-platform", "--start", "2031-01-06 09:30",
+                            "--every", "2w", "--end", "2031-12-31");
   assert_exit (result, 0);
-  g_clear_pointer (&result, cli_result_free);
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-platform", "--start", "2031-01-01 02:00", "--every",
-                    "6h", "--disable");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-platform", "--start", "2031-01-01 02:00",
+                            "--every", "6h", "--disable");
   assert_exit (result, 0);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedules");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedules");
   assert_exit (result, 0);
   lines = g_strsplit (result->out, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 4);
@@ -429,12 +314,11 @@ test_list_and_remove (Fixture       *f,
                                              "2031-01-06 09:30:00  2031-12-31 00:00:00"));
   g_assert_true (g_str_has_suffix (lines[2], "2031-01-06 09:30:00"));
   g_assert_cmpstr (lines[3], ==, "");
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedules", "--json");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedules", "--json");
   assert_exit (result, 0);
-  node = json_from_string (result->out, NULL);
-  g_assert_nonnull (node);
+  node = yq_test_cli_parse_json (result->out);
   array = json_node_get_array (node);
   g_assert_cmpuint (json_array_get_length (array), ==, 2);
   object = json_array_get_object_element (array, 1);
@@ -447,32 +331,31 @@ test_list_and_remove (Fixture       *f,
   g_assert_false (json_object_get_boolean_member (object, "enabled"));
   g_assert_true (member_is_null (object, "next-run"));
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Remove one: it is gone, and removing it again is an error. */
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-platform", "--remove");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-platform", "--remove");
   assert_exit (result, 0);
   g_assert_cmpstr (result->out, ==, "Removed the to-platform schedule of connector 1 (“云之家”).\n");
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-platform", "--remove");
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-platform", "--remove");
   assert_exit (result, 1);
-  g_clear_pointer (&result, cli_result_free);
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
-                    "--direction", "to-platform");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedule", f->yzj_id,
+                            "--direction", "to-platform");
   assert_exit (result, 1);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Removing the connector removes its schedules. */
-  result = run_cli ("--data-dir", f->data_dir, "connector", "remove", f->zwdd_id);
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "connector", "remove", f->zwdd_id);
   assert_exit (result, 0);
-  g_clear_pointer (&result, cli_result_free);
-  result = run_cli ("--data-dir", f->data_dir, "sync", "schedules", "--json");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  result = yq_test_cli_run ("--data-dir", f->data_dir, "sync", "schedules", "--json");
   assert_exit (result, 0);
-  node = json_from_string (result->out, NULL);
-  g_assert_nonnull (node);
+  node = yq_test_cli_parse_json (result->out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 0);
 }
 
@@ -480,9 +363,9 @@ static void
 test_errors (Fixture       *f,
              gconstpointer  data)
 {
-  g_autoptr(CliResult) before = NULL;
-  g_autoptr(CliResult) after = NULL;
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(YqTestCliResult) before = NULL;
+  g_autoptr(YqTestCliResult) after = NULL;
+  g_autoptr(YqTestCliResult) result = NULL;
   const char *d = f->data_dir;
   const char *id = f->yzj_id;
   const struct
@@ -527,40 +410,32 @@ test_errors (Fixture       *f,
   };
 
   /* One schedule to change (wrongly). */
-  result = run_cli ("--data-dir", d, "sync", "schedule", id, "--direction", "to-oa",
-                    "--start", "2030-06-01 02:00");
+  result = yq_test_cli_run ("--data-dir", d, "sync", "schedule", id, "--direction", "to-oa",
+                            "--start", "2030-06-01 02:00");
   assert_exit (result, 0);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  before = run_cli ("--data-dir", d, "sync", "schedules", "--json");
+  before = yq_test_cli_run ("--data-dir", d, "sync", "schedules", "--json");
   assert_exit (before, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (usage); i++)
     {
-      g_autoptr(GPtrArray) args = g_ptr_array_new ();
-
-      g_ptr_array_add (args, (gpointer) "--data-dir");
-      g_ptr_array_add (args, (gpointer) d);
-      for (guint j = 0; usage[i].args[j] != NULL; j++)
-        g_ptr_array_add (args, (gpointer) usage[i].args[j]);
-      g_ptr_array_add (args, NULL);
-
-      result = run_cli_v ((const char * const *) args->pdata);
+      result = yq_test_cli_run_in (d, NULL, NULL, usage[i].args);
       assert_exit (result, 2);
       g_assert_nonnull (strstr (result->err, usage[i].fragment));
       g_assert_nonnull (strstr (result->err, "--help"));
-      g_clear_pointer (&result, cli_result_free);
+      g_clear_pointer (&result, yq_test_cli_result_free);
     }
 
   /* An unknown connector is an error, not a usage error. */
-  result = run_cli ("--data-dir", d, "sync", "schedule", "99", "--direction", "to-oa",
-                    "--start", "2030-05-01 02:00");
+  result = yq_test_cli_run ("--data-dir", d, "sync", "schedule", "99", "--direction", "to-oa",
+                            "--start", "2030-05-01 02:00");
   assert_exit (result, 1);
   g_assert_nonnull (strstr (result->err, "99"));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Nothing changed. */
-  after = run_cli ("--data-dir", d, "sync", "schedules", "--json");
+  after = yq_test_cli_run ("--data-dir", d, "sync", "schedules", "--json");
   assert_exit (after, 0);
   g_assert_cmpstr (after->out, ==, before->out);
 }
@@ -571,8 +446,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  yunqiaoctl_path = yq_test_require_env ("YUNQIAOCTL",
-                                         "meson passes the path of the built yunqiaoctl");
+  yq_test_cli_init (cli_env, NULL);
 
   g_test_add ("/cli-schedule/create-change-show", Fixture, NULL, fixture_setup,
               test_create_change_show, fixture_teardown);

@@ -9,177 +9,11 @@
 
 #include "yq-sim-server.h"
 #include "yq-test-bus.h"
+#include "yq-test-cli.h"
 #include "yunqiao-core.h"
-
-static const char *yunqiaoctl_path;
 
 /* Every byte the CLI printed in the current test, checked for secrets. */
 static GString *all_output;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_free (CliResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-typedef struct
-{
-  gboolean  done;
-  char     *out;
-  char     *err;
-  GError   *error;
-} Communication;
-
-static void
-communicate_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Communication *comm = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &comm->out, &comm->err,
-                                        &comm->error);
-  comm->done = TRUE;
-}
-
-/**
- * run_cli_v:
- * @env: (nullable): "NAME=VALUE" to set or "NAME" to unset, for this run
- * @input: (nullable): standard input
- * @args: the arguments after the program name
- */
-static CliResult *
-run_cli_v (const char * const *env,
-           const char         *input,
-           const char * const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command = NULL;
-  Communication comm = { FALSE, NULL, NULL, NULL };
-  CliResult *result;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* English messages, UTF-8 output; single runs override it with LC_ALL=C. */
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  g_subprocess_launcher_setenv (launcher, "YUNQIAO_SECRETS", "file", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "YUNQIAO_DATA_DIR");
-
-  for (guint i = 0; env != NULL && env[i] != NULL; i++)
-    {
-      const char *eq = strchr (env[i], '=');
-
-      if (eq != NULL)
-        {
-          g_autofree char *name = g_strndup (env[i], eq - env[i]);
-
-          g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
-        }
-      else
-        {
-          g_subprocess_launcher_unsetenv (launcher, env[i]);
-        }
-    }
-
-  g_ptr_array_add (argv, (gpointer) yunqiaoctl_path);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  command = g_strjoinv (" ", (char **) args);
-  g_test_message ("$ yunqiaoctl %s", command);
-
-  child = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8_async (child, input != NULL ? input : "", NULL,
-                                       communicate_cb, &comm);
-  if (!yq_test_wait (&comm.done, YQ_TEST_TIMEOUT_MS))
-    {
-      g_subprocess_force_exit (child);
-      g_error ("yunqiaoctl %s did not finish in time", command);
-    }
-  g_assert_no_error (comm.error);
-
-  /* communicate() returns once the pipes closed; the exit status follows. */
-  g_subprocess_wait (child, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (child));
-
-  result = g_new0 (CliResult, 1);
-  result->status = g_subprocess_get_exit_status (child);
-  result->out = comm.out != NULL ? comm.out : g_strdup ("");
-  result->err = comm.err != NULL ? comm.err : g_strdup ("");
-
-  g_test_message ("exit %d\nstdout:\n%sstderr:\n%s", result->status, result->out, result->err);
-  g_string_append (all_output, result->out);
-  g_string_append (all_output, result->err);
-
-  return result;
-}
-
-static CliResult *
-run_cli_env (const char * const *env,
-             const char         *input,
-             const char         *first,
-             ...) G_GNUC_NULL_TERMINATED;
-
-static CliResult *
-run_cli_env (const char * const *env,
-             const char         *input,
-             const char         *first,
-             ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  va_list ap;
-
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  return run_cli_v (env, input, (const char * const *) args->pdata);
-}
-
-#define run_cli(input, ...) run_cli_env (NULL, input, __VA_ARGS__, NULL)
-
-static void
-assert_exit (CliResult *result,
-             int        status)
-{
-  g_assert_cmpint (result->status, ==, status);
-  if (status != 0)
-    g_assert_true (g_str_has_prefix (result->err, "yunqiaoctl: "));
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-
-  return node;
-}
 
 static guint
 count_lines (const char *text)
@@ -274,12 +108,10 @@ add_connector (const char         *data_dir,
                const char * const *options)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(YqTestCliResult) result = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *object;
 
-  g_ptr_array_add (args, (gpointer) "--data-dir");
-  g_ptr_array_add (args, (gpointer) data_dir);
   g_ptr_array_add (args, (gpointer) "connector");
   g_ptr_array_add (args, (gpointer) "add");
   for (guint i = 0; options[i] != NULL; i++)
@@ -287,11 +119,11 @@ add_connector (const char         *data_dir,
   g_ptr_array_add (args, (gpointer) "--json");
   g_ptr_array_add (args, NULL);
 
-  result = run_cli_v (env, input, (const char * const *) args->pdata);
-  assert_exit (result, 0);
+  result = yq_test_cli_run_in (data_dir, env, input, (const char * const *) args->pdata);
+  yq_test_cli_assert_exit (result, 0);
   g_assert_cmpstr (result->err, ==, "");
 
-  node = parse_json (result->out);
+  node = yq_test_cli_parse_json (result->out);
   object = json_node_get_object (node);
   g_assert_cmpint (json_object_get_int_member (object, "id"), >, 0);
   g_assert_true (json_object_get_boolean_member (object, "has_app_secret"));
@@ -365,7 +197,7 @@ test_cli_connectors (void)
   g_autofree char *id_zj = NULL;
   g_autofree char *id_pub = NULL;
   g_autofree char *id_priv = NULL;
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(YqTestCliResult) result = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(YqConnector) zwdd_default = yq_connector_new (YQ_CONNECTOR_PRESET_ZWDD_DGWORK);
   g_autoptr(YqConnector) yzj_default = yq_connector_new (YQ_CONNECTOR_PRESET_YZJ_PUBLIC);
@@ -445,8 +277,8 @@ test_cli_connectors (void)
   }
 
   /* The table, for people. */
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "list");
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "list");
+  yq_test_cli_assert_exit (result, 0);
   g_assert_cmpuint (count_lines (result->out), ==, 5);
   g_assert_true (g_str_has_prefix (result->out, "ID"));
   g_assert_nonnull (strstr (result->out, "市政府办公厅"));
@@ -454,17 +286,17 @@ test_cli_connectors (void)
   g_assert_nonnull (strstr (result->out, "https://yzj.example.org"));
   g_assert_nonnull (strstr (result->out, "https://openplatform-pro.ding.zj.gov.cn"));
   assert_last_column_aligned (result->out);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* The same as JSON, for machines; JSON is UTF-8 in any locale. */
   {
     const char * const env[] = { "LC_ALL=C", NULL };
 
-    result = run_cli_env (env, NULL, "--data-dir", data_dir, "connector", "list", "--json",
-                          NULL);
+    result = yq_test_cli_run_full (env, NULL, "--data-dir", data_dir, "connector", "list",
+                                   "--json", NULL);
   }
-  assert_exit (result, 0);
-  node = parse_json (result->out);
+  yq_test_cli_assert_exit (result, 0);
+  node = yq_test_cli_parse_json (result->out);
   array = json_node_get_array (node);
   g_assert_cmpuint (json_array_get_length (array), ==, 4);
 
@@ -513,11 +345,11 @@ test_cli_connectors (void)
   g_assert_cmpstr (json_object_get_string_member (object, "app_key"), ==, "yzjpriv-id");
   g_assert_true (json_object_get_boolean_member (object, "has_directory_secret"));
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* show, for people and as JSON. */
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "show", id_pub);
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "show", id_pub);
+  yq_test_cli_assert_exit (result, 0);
   g_assert_true (g_str_has_prefix (result->out, "ID:"));
   g_assert_nonnull (strstr (result->out, "Yunzhijia Public\n"));
   g_assert_nonnull (strstr (result->out, "yzj-public"));
@@ -525,28 +357,28 @@ test_cli_connectors (void)
   g_assert_true (g_regex_match_simple ("^App secret: +set$", result->out, G_REGEX_MULTILINE, 0));
   g_assert_true (g_regex_match_simple ("^Directory secret: +set$", result->out,
                                        G_REGEX_MULTILINE, 0));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "show", id_dgwork, "--json");
-  assert_exit (result, 0);
-  node = parse_json (result->out);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "show", id_dgwork, "--json");
+  yq_test_cli_assert_exit (result, 0);
+  node = yq_test_cli_parse_json (result->out);
   object = json_node_get_object (node);
   g_assert_cmpint (json_object_get_int_member (object, "id"), ==, ids[0]);
   g_assert_true (json_object_get_boolean_member (object, "has_app_secret"));
   g_assert_false (json_object_get_boolean_member (object, "has_directory_secret"));
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* edit changes only what is given. */
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "edit", id_dgwork,
-                    "--name", "Renamed Office", "--read-write");
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "edit", id_dgwork,
+                            "--name", "Renamed Office", "--read-write");
+  yq_test_cli_assert_exit (result, 0);
   g_assert_nonnull (strstr (result->out, "Renamed Office"));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "show", id_dgwork, "--json");
-  assert_exit (result, 0);
-  node = parse_json (result->out);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "show", id_dgwork, "--json");
+  yq_test_cli_assert_exit (result, 0);
+  node = yq_test_cli_parse_json (result->out);
   object = json_node_get_object (node);
   g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Renamed Office");
   g_assert_false (json_object_get_boolean_member (object, "directory_readonly"));
@@ -554,18 +386,18 @@ test_cli_connectors (void)
   g_assert_cmpstr (json_object_get_string_member (object, "app_key"), ==, "dgwork-key");
   g_assert_true (json_object_get_boolean_member (object, "has_app_secret"));
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "edit", id_dgwork, "--read-only");
-  assert_exit (result, 0);
-  g_clear_pointer (&result, cli_result_free);
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "show", id_dgwork, "--json");
-  node = parse_json (result->out);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "edit", id_dgwork, "--read-only");
+  yq_test_cli_assert_exit (result, 0);
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "show", id_dgwork, "--json");
+  node = yq_test_cli_parse_json (result->out);
   object = json_node_get_object (node);
   g_assert_true (json_object_get_boolean_member (object, "directory_readonly"));
   g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Renamed Office");
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* A secret is kept unless a new one is given. */
   {
@@ -573,43 +405,44 @@ test_cli_connectors (void)
     g_autofree char *changed = NULL;
 
     g_assert_cmpstr (kept, ==, "dgwork-App-Secret-1a2b");
-    result = run_cli ("dgwork-New-Secret-2f3e\n", "--data-dir", data_dir, "connector", "edit",
-                      id_dgwork, "--app-secret-file", "-");
-    assert_exit (result, 0);
-    g_clear_pointer (&result, cli_result_free);
+    result = yq_test_cli_run_full (NULL, "dgwork-New-Secret-2f3e\n", "--data-dir", data_dir,
+                                   "connector", "edit", id_dgwork, "--app-secret-file", "-",
+                                   NULL);
+    yq_test_cli_assert_exit (result, 0);
+    g_clear_pointer (&result, yq_test_cli_result_free);
 
     changed = lookup_secret (data_dir, ids[0], YQ_CONNECTOR_SECRET_APP);
     g_assert_cmpstr (changed, ==, "dgwork-New-Secret-2f3e");
   }
 
   /* Unknown IDs are errors, not usage errors. */
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "show", "999");
-  assert_exit (result, 1);
-  g_clear_pointer (&result, cli_result_free);
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "edit", "999", "--name", "x");
-  assert_exit (result, 1);
-  g_clear_pointer (&result, cli_result_free);
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "remove", "999");
-  assert_exit (result, 1);
-  g_clear_pointer (&result, cli_result_free);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "show", "999");
+  yq_test_cli_assert_exit (result, 1);
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "edit", "999", "--name", "x");
+  yq_test_cli_assert_exit (result, 1);
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "remove", "999");
+  yq_test_cli_assert_exit (result, 1);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* remove says what it removed. */
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "remove", id_zj);
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "remove", id_zj);
+  yq_test_cli_assert_exit (result, 0);
   {
     g_autofree char *expected = g_strdup_printf ("Removed connector %s “Zhejiang Office”.\n",
                                                  id_zj);
 
     g_assert_cmpstr (result->out, ==, expected);
   }
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Every run above was a process of its own; this one and core both read
    * the same database file. */
   g_assert_true (g_file_test (db_path, G_FILE_TEST_IS_REGULAR));
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "list", "--json");
-  assert_exit (result, 0);
-  node = parse_json (result->out);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "list", "--json");
+  yq_test_cli_assert_exit (result, 0);
+  node = yq_test_cli_parse_json (result->out);
   array = json_node_get_array (node);
   g_assert_cmpuint (json_array_get_length (array), ==, 3);
   g_assert_null (find_connector (array, ids[1]));
@@ -617,7 +450,7 @@ test_cli_connectors (void)
   g_assert_nonnull (find_connector (array, ids[2]));
   g_assert_nonnull (find_connector (array, ids[3]));
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
   {
     g_autoptr(YqStore) store = NULL;
     g_autoptr(GPtrArray) connectors = NULL;
@@ -649,7 +482,7 @@ static void
 test_cli_validation (void)
 {
   g_autofree char *data_dir = yq_test_make_data_dir ();
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(YqTestCliResult) result = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_auto(GStrv) lines = NULL;
   const char * const secrets[] = { "bad secret", NULL };
@@ -657,9 +490,9 @@ test_cli_validation (void)
   g_string_truncate (all_output, 0);
 
   /* Every failing field, one line each, in field order. */
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "add", "--preset", "yzj-private",
-                    "--qps", "0");
-  assert_exit (result, 1);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "add", "--preset", "yzj-private",
+                            "--qps", "0");
+  yq_test_cli_assert_exit (result, 1);
   g_assert_cmpstr (result->out, ==, "");
   lines = g_strsplit (result->err, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 8);
@@ -671,32 +504,33 @@ test_cli_validation (void)
   g_assert_true (g_str_has_prefix (lines[5], "yunqiaoctl: --directory-secret-file: "));
   g_assert_true (g_str_has_prefix (lines[6], "yunqiaoctl: --qps: "));
   g_assert_cmpstr (lines[7], ==, "");
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Only the wrong fields are reported, and a bad secret is not quoted. */
-  result = run_cli ("bad secret\n", "--data-dir", data_dir, "connector", "add",
-                    "--preset", "zwdd-dgwork", "--name", "Office", "--tenant-id", "12ab",
-                    "--app-key", "key", "--app-secret-file", "-");
-  assert_exit (result, 1);
+  result = yq_test_cli_run_full (NULL, "bad secret\n", "--data-dir", data_dir, "connector", "add",
+                                 "--preset", "zwdd-dgwork", "--name", "Office",
+                                 "--tenant-id", "12ab", "--app-key", "key",
+                                 "--app-secret-file", "-", NULL);
+  yq_test_cli_assert_exit (result, 1);
   g_assert_cmpuint (count_lines (result->err), ==, 2);
   g_assert_nonnull (strstr (result->err, "yunqiaoctl: --tenant-id: "));
   g_assert_nonnull (strstr (result->err, "yunqiaoctl: --app-secret-file: "));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* A missing secret file is an error that names the file. */
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "add", "--preset", "zwdd-dgwork",
-                    "--name", "Office", "--tenant-id", "12", "--app-key", "key",
-                    "--app-secret-file", "/nonexistent/secret");
-  assert_exit (result, 1);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "add", "--preset", "zwdd-dgwork",
+                            "--name", "Office", "--tenant-id", "12", "--app-key", "key",
+                            "--app-secret-file", "/nonexistent/secret");
+  yq_test_cli_assert_exit (result, 1);
   g_assert_nonnull (strstr (result->err, "/nonexistent/secret"));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Nothing was saved. */
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "list", "--json");
-  assert_exit (result, 0);
-  node = parse_json (result->out);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "list", "--json");
+  yq_test_cli_assert_exit (result, 0);
+  node = yq_test_cli_parse_json (result->out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 0);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   assert_secrets_not_in (all_output->str, secrets);
   yq_test_remove_data_dir (data_dir);
@@ -738,44 +572,36 @@ test_cli_usage (void)
     (const char *[]) { "settings", "set", "--help", NULL },
     (const char *[]) { "service", "status", "--help", NULL },
   };
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(YqTestCliResult) result = NULL;
 
   g_string_truncate (all_output, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (usage_errors); i++)
     {
-      g_autoptr(GPtrArray) args = g_ptr_array_new ();
-
-      g_ptr_array_add (args, (gpointer) "--data-dir");
-      g_ptr_array_add (args, data_dir);
-      for (guint j = 0; usage_errors[i][j] != NULL; j++)
-        g_ptr_array_add (args, (gpointer) usage_errors[i][j]);
-      g_ptr_array_add (args, NULL);
-
-      result = run_cli_v (NULL, NULL, (const char * const *) args->pdata);
+      result = yq_test_cli_run_in (data_dir, NULL, NULL, usage_errors[i]);
       g_assert_cmpint (result->status, ==, 2);
       g_assert_cmpstr (result->out, ==, "");
       g_assert_cmpstr (result->err, !=, "");
-      g_clear_pointer (&result, cli_result_free);
+      g_clear_pointer (&result, yq_test_cli_result_free);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (help); i++)
     {
-      result = run_cli_v (NULL, NULL, help[i]);
-      assert_exit (result, 0);
+      result = yq_test_cli_run_v (NULL, NULL, help[i]);
+      yq_test_cli_assert_exit (result, 0);
       g_assert_nonnull (strstr (result->out, "Usage:"));
-      g_clear_pointer (&result, cli_result_free);
+      g_clear_pointer (&result, yq_test_cli_result_free);
     }
 
-  result = run_cli (NULL, "connector", "add", "--help");
+  result = yq_test_cli_run ("connector", "add", "--help");
   g_assert_nonnull (strstr (result->out, "--app-secret-file"));
   g_assert_nonnull (strstr (result->out, "--preset"));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--version");
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--version");
+  yq_test_cli_assert_exit (result, 0);
   g_assert_cmpstr (result->out, ==, "yunqiaoctl " PACKAGE_VERSION "\n");
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Usage errors are found before the database is opened. */
   {
@@ -790,75 +616,75 @@ static void
 test_cli_settings (void)
 {
   g_autofree char *data_dir = yq_test_make_data_dir ();
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(YqTestCliResult) result = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *object;
 
   g_string_truncate (all_output, 0);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get");
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "settings", "get");
+  yq_test_cli_assert_exit (result, 0);
   g_assert_true (g_regex_match_simple ("^external-address +\\(not set\\) ", result->out,
                                        G_REGEX_MULTILINE, 0));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get", "--json");
-  assert_exit (result, 0);
-  node = parse_json (result->out);
+  result = yq_test_cli_run ("--data-dir", data_dir, "settings", "get", "--json");
+  yq_test_cli_assert_exit (result, 0);
+  node = yq_test_cli_parse_json (result->out);
   object = json_node_get_object (node);
   g_assert_true (json_object_has_member (object, YQ_SETTING_EXTERNAL_ADDRESS));
   g_assert_true (json_object_get_null_member (object, YQ_SETTING_EXTERNAL_ADDRESS));
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "settings", "set", "external-address",
-                    "https://bridge.example.org");
-  assert_exit (result, 0);
-  g_clear_pointer (&result, cli_result_free);
+  result = yq_test_cli_run ("--data-dir", data_dir, "settings", "set", "external-address",
+                            "https://bridge.example.org");
+  yq_test_cli_assert_exit (result, 0);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get", "external-address");
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "settings", "get", "external-address");
+  yq_test_cli_assert_exit (result, 0);
   g_assert_cmpstr (result->out, ==, "https://bridge.example.org\n");
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get", "--json");
-  assert_exit (result, 0);
-  node = parse_json (result->out);
+  result = yq_test_cli_run ("--data-dir", data_dir, "settings", "get", "--json");
+  yq_test_cli_assert_exit (result, 0);
+  node = yq_test_cli_parse_json (result->out);
   object = json_node_get_object (node);
   g_assert_cmpstr (json_object_get_string_member (object, YQ_SETTING_EXTERNAL_ADDRESS), ==,
                    "https://bridge.example.org");
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* A bad address is refused and the old one kept. */
-  result = run_cli (NULL, "--data-dir", data_dir, "settings", "set", "external-address",
-                    "ftp://bridge.example.org");
-  assert_exit (result, 1);
+  result = yq_test_cli_run ("--data-dir", data_dir, "settings", "set", "external-address",
+                            "ftp://bridge.example.org");
+  yq_test_cli_assert_exit (result, 1);
   g_assert_cmpuint (count_lines (result->err), >=, 1);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get", "external-address");
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "settings", "get", "external-address");
+  yq_test_cli_assert_exit (result, 0);
   g_assert_cmpstr (result->out, ==, "https://bridge.example.org\n");
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "settings", "get", "no-such-key");
-  assert_exit (result, 1);
-  g_clear_pointer (&result, cli_result_free);
+  result = yq_test_cli_run ("--data-dir", data_dir, "settings", "get", "no-such-key");
+  yq_test_cli_assert_exit (result, 1);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "settings", "set", "no-such-key", "x");
-  assert_exit (result, 1);
-  g_clear_pointer (&result, cli_result_free);
+  result = yq_test_cli_run ("--data-dir", data_dir, "settings", "set", "no-such-key", "x");
+  yq_test_cli_assert_exit (result, 1);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* YUNQIAO_DATA_DIR stands in for --data-dir. */
   {
     g_autofree char *env_dir = g_strconcat ("YUNQIAO_DATA_DIR=", data_dir, NULL);
     const char * const env[] = { env_dir, NULL };
 
-    result = run_cli_env (env, NULL, "settings", "get", "external-address", NULL);
-    assert_exit (result, 0);
+    result = yq_test_cli_run_full (env, NULL, "settings", "get", "external-address", NULL);
+    yq_test_cli_assert_exit (result, 0);
     g_assert_cmpstr (result->out, ==, "https://bridge.example.org\n");
-    g_clear_pointer (&result, cli_result_free);
+    g_clear_pointer (&result, yq_test_cli_result_free);
   }
 
   yq_test_remove_data_dir (data_dir);
@@ -871,7 +697,7 @@ test_cli_service (void)
   g_autofree char *data_dir = yq_test_make_data_dir ();
   g_autofree char *dead_bus = g_strdup_printf ("DBUS_SESSION_BUS_ADDRESS=unix:path=%s/no-bus",
                                                data_dir);
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(YqTestCliResult) result = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *object;
   gint64 pid;
@@ -882,37 +708,37 @@ test_cli_service (void)
   {
     const char * const env[] = { dead_bus, "DISPLAY", NULL };
 
-    result = run_cli_env (env, NULL, "--data-dir", data_dir, "service", "status", NULL);
-    assert_exit (result, 1);
+    result = yq_test_cli_run_full (env, NULL, "--data-dir", data_dir, "service", "status", NULL);
+    yq_test_cli_assert_exit (result, 1);
     g_assert_nonnull (strstr (result->err, "not running"));
-    g_clear_pointer (&result, cli_result_free);
+    g_clear_pointer (&result, yq_test_cli_result_free);
   }
 
   /* A bus, but the service is not running, and status does not start it. */
   yq_test_ensure_service_stopped (bus);
   yq_test_set_activation_env (bus, data_dir);
-  result = run_cli (NULL, "--data-dir", data_dir, "service", "status", "--json");
-  assert_exit (result, 1);
+  result = yq_test_cli_run ("--data-dir", data_dir, "service", "status", "--json");
+  yq_test_cli_assert_exit (result, 1);
   g_assert_nonnull (strstr (result->err, "not running"));
-  node = parse_json (result->out);
+  node = yq_test_cli_parse_json (result->out);
   g_assert_false (json_object_get_boolean_member (json_node_get_object (node), "running"));
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
   g_assert_false (yq_test_name_has_owner (bus, SERVICE_BUS_NAME));
 
   /* A change while the service is not running does not start it. */
-  result = run_cli (NULL, "--data-dir", data_dir, "settings", "set", "external-address",
-                    "https://bridge.example.org");
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "settings", "set", "external-address",
+                            "https://bridge.example.org");
+  yq_test_cli_assert_exit (result, 0);
   g_assert_cmpstr (result->err, ==, "");
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
   g_assert_false (yq_test_name_has_owner (bus, SERVICE_BUS_NAME));
 
   /* --start activates it. */
-  result = run_cli (NULL, "--data-dir", data_dir, "service", "status", "--start", "--json");
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "service", "status", "--start", "--json");
+  yq_test_cli_assert_exit (result, 0);
   g_assert_true (yq_test_name_has_owner (bus, SERVICE_BUS_NAME));
-  node = parse_json (result->out);
+  node = yq_test_cli_parse_json (result->out);
   object = json_node_get_object (node);
   g_assert_true (json_object_get_boolean_member (object, "running"));
   g_assert_cmpstr (json_object_get_string_member (object, "version"), ==, PACKAGE_VERSION);
@@ -924,31 +750,32 @@ test_cli_service (void)
   pid = json_object_get_int_member (object, "pid");
   g_assert_cmpint (pid, ==, yq_test_name_owner_pid (bus, SERVICE_BUS_NAME));
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* A change makes the running service reload before the CLI exits. */
-  result = run_cli ("svc-App-Secret-4d5e\n", "--data-dir", data_dir, "connector", "add",
-                    "--preset", "zwdd-zj", "--name", "Service Test", "--tenant-id", "77",
-                    "--app-key", "svc-key", "--app-secret-file", "-");
-  assert_exit (result, 0);
+  result = yq_test_cli_run_full (NULL, "svc-App-Secret-4d5e\n", "--data-dir", data_dir,
+                                 "connector", "add", "--preset", "zwdd-zj", "--name",
+                                 "Service Test", "--tenant-id", "77", "--app-key", "svc-key",
+                                 "--app-secret-file", "-", NULL);
+  yq_test_cli_assert_exit (result, 0);
   g_assert_cmpstr (result->err, ==, "");
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "service", "status", "--json");
-  assert_exit (result, 0);
-  node = parse_json (result->out);
+  result = yq_test_cli_run ("--data-dir", data_dir, "service", "status", "--json");
+  yq_test_cli_assert_exit (result, 0);
+  node = yq_test_cli_parse_json (result->out);
   object = json_node_get_object (node);
   g_assert_cmpint (json_object_get_int_member (object, "connectors"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (object, "reloads"), ==, 1);
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "service", "status");
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "service", "status");
+  yq_test_cli_assert_exit (result, 0);
   g_assert_true (g_regex_match_simple ("^Status: +running$", result->out, G_REGEX_MULTILINE, 0));
   g_assert_true (g_regex_match_simple ("^Connectors: +1$", result->out, G_REGEX_MULTILINE, 0));
   g_assert_true (g_regex_match_simple ("^Reloads: +1$", result->out, G_REGEX_MULTILINE, 0));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   {
     const char * const secrets[] = { "svc-App-Secret-4d5e", NULL };
@@ -972,7 +799,7 @@ test_cli_platform (void)
   g_autoptr(YqOrgSnapshot) zwdd_expected = NULL;
   g_autoptr(YqOrgSnapshot) yzj_expected = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CliResult) result = NULL;
+  g_autoptr(YqTestCliResult) result = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *zwdd_id = NULL;
@@ -1020,25 +847,25 @@ test_cli_platform (void)
   }
 
   /* Both connections work and say what they found. */
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "test", zwdd_id);
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "test", zwdd_id);
+  yq_test_cli_assert_exit (result, 0);
   g_assert_nonnull (strstr (result->out, yq_sim_org_get_root (org)->name));
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "test", yzj_id, "--json");
-  assert_exit (result, 0);
-  node = parse_json (result->out);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "test", yzj_id, "--json");
+  yq_test_cli_assert_exit (result, 0);
+  node = yq_test_cli_parse_json (result->out);
   object = json_node_get_object (node);
   g_assert_true (json_object_get_boolean_member (object, "ok"));
   g_assert_nonnull (strstr (json_object_get_string_member (object, "summary"),
                             yq_sim_org_get_root (org)->name));
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* A fetch counts what the platform holds. */
-  result = run_cli (NULL, "--data-dir", data_dir, "directory", "fetch", zwdd_id, "--json");
-  assert_exit (result, 0);
-  node = parse_json (result->out);
+  result = yq_test_cli_run ("--data-dir", data_dir, "directory", "fetch", zwdd_id, "--json");
+  yq_test_cli_assert_exit (result, 0);
+  node = yq_test_cli_parse_json (result->out);
   object = json_node_get_object (node);
   g_assert_cmpint (json_object_get_int_member (object, "people"), ==,
                    yq_org_snapshot_get_n_people (zwdd_expected));
@@ -1047,10 +874,10 @@ test_cli_platform (void)
   g_assert_cmpint (json_object_get_int_member (object, "api-calls"), >, 1);
   g_assert_cmpfloat (json_object_get_double_member (object, "seconds"), >, 0);
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "directory", "fetch", yzj_id);
-  assert_exit (result, 0);
+  result = yq_test_cli_run ("--data-dir", data_dir, "directory", "fetch", yzj_id);
+  yq_test_cli_assert_exit (result, 0);
   {
     g_autofree char *people = g_strdup_printf ("^People: +%u$",
                                                yq_org_snapshot_get_n_people (yzj_expected));
@@ -1059,43 +886,43 @@ test_cli_platform (void)
     g_assert_true (g_regex_match_simple ("^API calls: +[1-9][0-9]*$", result->out,
                                          G_REGEX_MULTILINE, 0));
   }
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* A wrong secret: exit 1, the cause named, the secret nowhere. */
   {
     const char * const env[] = { "YQ_TEST_SECRET=Wrong-Secret-0x5f", NULL };
 
-    result = run_cli_env (env, NULL, "--data-dir", data_dir, "connector", "edit", zwdd_id,
-                          "--app-secret-env", "YQ_TEST_SECRET", NULL);
-    assert_exit (result, 0);
-    g_clear_pointer (&result, cli_result_free);
+    result = yq_test_cli_run_full (env, NULL, "--data-dir", data_dir, "connector", "edit", zwdd_id,
+                                   "--app-secret-env", "YQ_TEST_SECRET", NULL);
+    yq_test_cli_assert_exit (result, 0);
+    g_clear_pointer (&result, yq_test_cli_result_free);
   }
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "test", zwdd_id, "--json");
-  assert_exit (result, 1);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "test", zwdd_id, "--json");
+  yq_test_cli_assert_exit (result, 1);
   g_assert_nonnull (strstr (result->err, "AppSecret"));
-  node = parse_json (result->out);
+  node = yq_test_cli_parse_json (result->out);
   object = json_node_get_object (node);
   g_assert_false (json_object_get_boolean_member (object, "ok"));
   g_assert_cmpstr (json_object_get_string_member (object, "error-code"), ==, "bad-signature");
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
-  result = run_cli (NULL, "--data-dir", data_dir, "directory", "fetch", zwdd_id);
-  assert_exit (result, 1);
+  result = yq_test_cli_run ("--data-dir", data_dir, "directory", "fetch", zwdd_id);
+  yq_test_cli_assert_exit (result, 1);
   g_assert_cmpstr (result->out, ==, "");
-  g_clear_pointer (&result, cli_result_free);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   /* Usage and lookup errors. */
-  result = run_cli (NULL, "--data-dir", data_dir, "directory", "fetch", "abc");
-  assert_exit (result, 2);
-  g_clear_pointer (&result, cli_result_free);
-  result = run_cli (NULL, "--data-dir", data_dir, "directory", "fetch", yzj_id,
-                    "--concurrency", "0");
-  assert_exit (result, 2);
-  g_clear_pointer (&result, cli_result_free);
-  result = run_cli (NULL, "--data-dir", data_dir, "connector", "test", "99");
-  assert_exit (result, 1);
-  g_clear_pointer (&result, cli_result_free);
+  result = yq_test_cli_run ("--data-dir", data_dir, "directory", "fetch", "abc");
+  yq_test_cli_assert_exit (result, 2);
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  result = yq_test_cli_run ("--data-dir", data_dir, "directory", "fetch", yzj_id,
+                            "--concurrency", "0");
+  yq_test_cli_assert_exit (result, 2);
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  result = yq_test_cli_run ("--data-dir", data_dir, "connector", "test", "99");
+  yq_test_cli_assert_exit (result, 1);
+  g_clear_pointer (&result, yq_test_cli_result_free);
 
   {
     const char * const secrets[] = {
@@ -1116,9 +943,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  yunqiaoctl_path = yq_test_require_env ("YUNQIAOCTL",
-                                         "meson passes the path of the built yunqiaoctl");
   all_output = g_string_new (NULL);
+  yq_test_cli_init (NULL, all_output);
 
   g_test_add_func ("/cli/connectors", test_cli_connectors);
   g_test_add_func ("/cli/validation", test_cli_validation);
