@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "yq-connectors.h"
 #include "yq-store-private.h"
 #include "yq-sync-runs.h"
 
@@ -146,7 +147,16 @@ yq_sync_profiles_get (YqStore          *store,
     }
   else if (rc == SQLITE_DONE)
     {
+      g_autoptr(YqConnector) connector = NULL;
+
       profile = yq_sync_profile_new ();
+
+      /* 云之家 people have no account names: new OA accounts are their
+       * mobile numbers unless the profile says otherwise. */
+      sqlite3_reset (stmt);
+      connector = yq_connectors_get (store, connector_id, NULL);
+      if (connector != NULL && yq_connector_get_kind (connector) == YQ_PLATFORM_KIND_YZJ)
+        profile->field_map[YQ_PERSON_FIELD_ACCOUNT_CODE] = YQ_PERSON_FIELD_MOBILE;
     }
   else
     {

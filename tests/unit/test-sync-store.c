@@ -260,6 +260,9 @@ test_profiles_and_rule (Fixture       *f,
 
   profile = yq_sync_profiles_get (f->store, f->connector, YQ_SYNC_DIRECTION_TO_OA, &error);
   g_assert_no_error (error);
+  /* A 云之家 connector: OA accounts come from mobiles by default. */
+  g_assert_cmpint (profile->field_map[YQ_PERSON_FIELD_ACCOUNT_CODE], ==, YQ_PERSON_FIELD_MOBILE);
+  g_assert_cmpint (profile->field_map[YQ_PERSON_FIELD_NAME], ==, YQ_PERSON_FIELD_NAME);
   profile->people_threshold = 7;
   profile->field_map[YQ_PERSON_FIELD_ACCOUNT_CODE] = YQ_PERSON_FIELD_JOB_NUMBER;
   g_assert_true (yq_sync_profiles_set (f->store, f->connector, YQ_SYNC_DIRECTION_TO_OA, profile,
