@@ -93,11 +93,64 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* Also what the companion service's notifications activate. */
+static void
+show_run_action (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  YqApplication *self = user_data;
+  YqWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+
+  window = get_main_window (self);
+  if (window != NULL)
+    yq_window_show_run (window, g_variant_get_int64 (param));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "preferences", preferences_action },
   { "about", about_action },
+  { "show-run", show_run_action, "x" },
 };
+
+static const GOptionEntry option_entries[] = {
+  { "show-run", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_INT64, NULL,
+    N_("Show a sync run of the history"), N_("RUN-ID") },
+  { NULL }
+};
+
+static int
+yq_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 run_id;
+
+  if (!g_variant_dict_lookup (options, "show-run", "x", &run_id))
+    return -1;
+
+  if (run_id <= 0)
+    {
+      g_printerr (_("A run ID is a positive number.\n"));
+      return 1;
+    }
+
+  /* The run opens in the instance that is already running, if any. */
+  if (!g_application_register (application, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  g_action_group_activate_action (G_ACTION_GROUP (application), "show-run",
+                                  g_variant_new_int64 (run_id));
+
+  /* A first instance goes on running with its window. */
+  return g_application_get_is_remote (application) ? 0 : -1;
+}
 
 static void
 yq_application_startup (GApplication *application)
@@ -126,11 +179,13 @@ yq_application_class_init (YqApplicationClass *klass)
 
   app_class->activate = yq_application_activate;
   app_class->startup = yq_application_startup;
+  app_class->handle_local_options = yq_application_handle_local_options;
 }
 
 static void
 yq_application_init (YqApplication *self)
 {
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
 }
 
 /**

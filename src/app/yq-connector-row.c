@@ -9,14 +9,15 @@
 
 struct _YqConnectorRow
 {
-  AdwActionRow  parent_instance;
+  AdwActionRow   parent_instance;
 
   /* Template widgets */
-  GtkLabel     *readonly_tag;
-  GtkButton    *edit_button;
-  GtkButton    *delete_button;
+  GtkLabel      *readonly_tag;
+  GtkButton     *edit_button;
+  GtkButton     *delete_button;
+  GtkMenuButton *sync_button;
 
-  YqConnector  *connector;
+  YqConnector   *connector;
 };
 
 enum {
@@ -39,12 +40,58 @@ set_accessible_label (GtkWidget  *widget,
 }
 
 static void
+append_sync_item (GMenu      *section,
+                  const char *label,
+                  gint64      id,
+                  const char *direction,
+                  gboolean    dry_run)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target_value (item, "connector.sync",
+                                           g_variant_new ("(xsb)", id, direction, dry_run));
+  g_menu_append_item (section, item);
+}
+
+/* The directions the connector allows, previews before applies. */
+static GMenuModel *
+build_sync_menu (YqConnector *connector)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) from_platform = g_menu_new ();
+  g_autoptr(GMenu) to_oa = g_menu_new ();
+  gint64 id = yq_connector_get_id (connector);
+
+  append_sync_item (from_platform, _("_Refresh from Platform"), id, "from-platform", FALSE);
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (from_platform));
+
+  append_sync_item (to_oa, _("_Preview Sync to OA"), id, "to-oa", TRUE);
+  append_sync_item (to_oa, _("_Sync to OA"), id, "to-oa", FALSE);
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (to_oa));
+
+  /* Only 云之家 takes writes to its directory, and only when allowed. */
+  if (yq_connector_get_kind (connector) == YQ_PLATFORM_KIND_YZJ &&
+      !yq_connector_get_directory_readonly (connector))
+    {
+      g_autoptr(GMenu) to_platform = g_menu_new ();
+
+      append_sync_item (to_platform, _("Pre_view Sync to Platform"), id, "to-platform", TRUE);
+      append_sync_item (to_platform, _("Sync to Pl_atform"), id, "to-platform", FALSE);
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (to_platform));
+    }
+
+  return G_MENU_MODEL (g_steal_pointer (&menu));
+}
+
+static void
 yq_connector_row_set_connector (YqConnectorRow *self,
                                 YqConnector    *connector)
 {
   g_autofree char *subtitle = NULL;
   g_autofree char *edit_label = NULL;
   g_autofree char *delete_label = NULL;
+  g_autofree char *sync_label = NULL;
+  g_autoptr(GMenuModel) sync_menu = NULL;
   YqPlatformKind kind;
   const char *name;
   g_autoptr(GVariant) target = NULL;
@@ -81,6 +128,12 @@ yq_connector_row_set_connector (YqConnectorRow *self,
   delete_label = g_strdup_printf (_("Delete “%s”"), name);
   set_accessible_label (GTK_WIDGET (self->edit_button), edit_label);
   set_accessible_label (GTK_WIDGET (self->delete_button), delete_label);
+
+  sync_menu = build_sync_menu (connector);
+  gtk_menu_button_set_menu_model (self->sync_button, sync_menu);
+  /* Translators: accessible name of a menu button; %s is a connector name. */
+  sync_label = g_strdup_printf (_("Sync “%s”"), name);
+  set_accessible_label (GTK_WIDGET (self->sync_button), sync_label);
 }
 
 static void
@@ -164,6 +217,7 @@ yq_connector_row_class_init (YqConnectorRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YqConnectorRow, readonly_tag);
   gtk_widget_class_bind_template_child (widget_class, YqConnectorRow, edit_button);
   gtk_widget_class_bind_template_child (widget_class, YqConnectorRow, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, YqConnectorRow, sync_button);
 }
 
 static void
@@ -176,8 +230,9 @@ yq_connector_row_init (YqConnectorRow *self)
  * yq_connector_row_new:
  * @connector: the connector to show
  *
- * Returns: (transfer floating): a row that edits and deletes @connector
- *   through the "connector.edit" and "connector.delete" actions
+ * Returns: (transfer floating): a row that edits, deletes and syncs
+ *   @connector through the "connector.edit", "connector.delete" and
+ *   "connector.sync" actions
  */
 GtkWidget *
 yq_connector_row_new (YqConnector *connector)

@@ -9,24 +9,26 @@
 #include "yq-connector-row.h"
 #include "yq-connectors-view.h"
 #include "yq-service-client.h"
+#include "yq-sync-ui.h"
 
 struct _YqConnectorsView
 {
-  GtkWidget      parent_instance;
+  GtkWidget        parent_instance;
 
   /* Template widgets */
-  AdwHeaderBar  *header_bar;
-  GtkButton     *back_button;
-  GtkStack      *stack;
-  AdwStatusPage *empty_page;
-  GtkListBox    *list_box;
-  AdwStatusPage *error_page;
+  AdwHeaderBar    *header_bar;
+  GtkButton       *back_button;
+  AdwToastOverlay *toast_overlay;
+  GtkStack        *stack;
+  AdwStatusPage   *empty_page;
+  GtkListBox      *list_box;
+  AdwStatusPage   *error_page;
 
-  YqStore       *store;
-  YqSecrets     *secrets;
-  GListStore    *connectors;
-  GCancellable  *cancellable;
-  gboolean       folded;
+  YqStore         *store;
+  YqSecrets       *secrets;
+  GListStore      *connectors;
+  GCancellable    *cancellable;
+  gboolean         folded;
 };
 
 enum {
@@ -55,6 +57,47 @@ delete_request_free (gpointer  data,
 
   g_clear_weak_pointer (&request->view);
   g_free (request);
+}
+
+typedef struct
+{
+  YqConnectorsView *view;
+  gint64            id;
+  char             *direction;
+  gboolean          dry_run;
+} SyncRequest;
+
+static SyncRequest *
+sync_request_new (YqConnectorsView *self,
+                  gint64            id,
+                  const char       *direction,
+                  gboolean          dry_run)
+{
+  SyncRequest *request = g_new0 (SyncRequest, 1);
+
+  g_set_weak_pointer (&request->view, self);
+  request->id = id;
+  request->direction = g_strdup (direction);
+  request->dry_run = dry_run;
+
+  return request;
+}
+
+static void
+sync_request_free (SyncRequest *request)
+{
+  g_clear_weak_pointer (&request->view);
+  g_free (request->direction);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyncRequest, sync_request_free)
+
+static void
+sync_request_closure_free (gpointer  data,
+                           GClosure *closure)
+{
+  sync_request_free (data);
 }
 
 static GtkWidget *
@@ -90,15 +133,30 @@ get_parent_window (YqConnectorsView *self)
 }
 
 static void
+show_message_dialog (YqConnectorsView *self,
+                     const char       *heading,
+                     const char       *message)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (get_parent_window (self), heading, message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 show_error_dialog (YqConnectorsView *self,
                    const char       *heading,
                    const GError     *error)
 {
-  GtkWidget *dialog;
+  show_message_dialog (self, heading, error->message);
+}
 
-  dialog = adw_message_dialog_new (get_parent_window (self), heading, error->message);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+static void
+add_toast (YqConnectorsView *self,
+           AdwToast         *toast)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -110,6 +168,7 @@ update_actions (YqConnectorsView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "connectors.reload", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "connector.edit", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "connector.delete", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "connector.sync", ready);
 }
 
 static void
@@ -230,6 +289,152 @@ delete_action (GtkWidget  *widget,
                          request, delete_request_free, 0);
 
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+start_sync_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SyncRequest) request = user_data;
+  g_autofree char *job_path = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+  YqConnectorsView *self;
+
+  job_path = yq_service_start_sync_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if ((self = request->view) == NULL)
+    return;
+
+  if (job_path != NULL)
+    {
+      g_debug ("Started job %s", job_path);
+      add_toast (self, yq_sync_ui_started_toast_new (job_path, request->dry_run));
+      return;
+    }
+
+  /* Another job of the connector is a normal outcome, the others need
+   * reading. */
+  message = yq_service_error_get_message (error);
+  if (yq_service_error_is_busy (error))
+    add_toast (self, yq_sync_ui_message_toast_new (message));
+  else
+    show_message_dialog (self, _("Cannot Start the Sync"), message);
+}
+
+static void
+start_sync (YqConnectorsView *self,
+            gint64            id,
+            const char       *direction,
+            gboolean          dry_run)
+{
+  yq_service_start_sync_async (id, direction, dry_run, FALSE,
+                               self->cancellable,
+                               start_sync_cb,
+                               sync_request_new (self, id, direction, dry_run));
+}
+
+static void
+sync_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  SyncRequest      *request)
+{
+  if (request->view == NULL || g_strcmp0 (response, "apply") != 0)
+    return;
+
+  start_sync (request->view, request->id, request->direction, FALSE);
+}
+
+static void
+confirm_sync (YqConnectorsView *self,
+              YqConnector      *connector,
+              const char       *direction)
+{
+  GtkWidget *dialog;
+  const char *name = yq_connector_get_name (connector);
+  const char *apply_label;
+  SyncRequest *request;
+
+  dialog = adw_message_dialog_new (get_parent_window (self), NULL, NULL);
+
+  if (g_str_equal (direction, "from-platform"))
+    {
+      adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (dialog), _("Refresh from Platform?"));
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      /* Translators: %s is a connector name. */
+                                      _("The bridge’s copy of the “%s” directory is brought up "
+                                        "to date. The OA system is not changed."),
+                                      name);
+      apply_label = _("_Refresh");
+    }
+  else if (g_str_equal (direction, "to-oa"))
+    {
+      adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (dialog), _("Sync to OA?"));
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      /* Translators: %s is a connector name. */
+                                      _("The OA directory is changed to match the directory of "
+                                        "“%s”: departments and people may be created, updated "
+                                        "or disabled. Every change is recorded in the history."),
+                                      name);
+      apply_label = _("_Sync");
+    }
+  else
+    {
+      adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (dialog), _("Sync to Platform?"));
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      /* Translators: %s is a connector name. */
+                                      _("The directory of “%s” on the platform is changed to "
+                                        "match the OA directory: departments and people may be "
+                                        "created, updated or deleted there. Every change is "
+                                        "recorded in the history."),
+                                      name);
+      apply_label = _("_Sync");
+    }
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "apply", apply_label,
+                                    NULL);
+  /* Writing to the OA or the platform can remove people there. */
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
+                                              g_str_equal (direction, "from-platform")
+                                              ? ADW_RESPONSE_SUGGESTED
+                                              : ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  request = sync_request_new (self, yq_connector_get_id (connector), direction, FALSE);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (sync_response_cb),
+                         request, sync_request_closure_free, 0);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  YqConnectorsView *self = YQ_CONNECTORS_VIEW (widget);
+  YqSyncDirection parsed;
+  YqConnector *connector;
+  const char *direction;
+  gboolean dry_run;
+  gint64 id;
+
+  g_variant_get (param, "(x&sb)", &id, &direction, &dry_run);
+  g_return_if_fail (yq_sync_direction_from_string (direction, &parsed));
+
+  connector = find_connector (self, id);
+  if (connector == NULL)
+    return;
+
+  if (dry_run)
+    start_sync (self, id, direction, TRUE);
+  else
+    confirm_sync (self, connector, direction);
 }
 
 static void
@@ -358,11 +563,13 @@ yq_connectors_view_class_init (YqConnectorsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YqConnectorsView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, YqConnectorsView, list_box);
   gtk_widget_class_bind_template_child (widget_class, YqConnectorsView, error_page);
+  gtk_widget_class_bind_template_child (widget_class, YqConnectorsView, toast_overlay);
 
   gtk_widget_class_install_action (widget_class, "connectors.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "connectors.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "connector.edit", "x", edit_action);
   gtk_widget_class_install_action (widget_class, "connector.delete", "x", delete_action);
+  gtk_widget_class_install_action (widget_class, "connector.sync", "(xsb)", sync_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "connectors.add", NULL);

@@ -7,6 +7,13 @@
 
 #include "yq-dbus-generated.h"
 #include "yq-service-client.h"
+#include "yq-sync-run.h"
+
+/* StartSync may have to wait for the bus to start the service, which
+ * opens the database first; the bus gives up on activation after 25 s. */
+#define START_SYNC_TIMEOUT_MSEC (60 * 1000)
+
+#define BUSY_ERROR_NAME "io.github.yunqiao.Yunqiao.Error.Sync.Busy"
 
 /*
  * Telling the companion service that the configuration changed is best
@@ -25,6 +32,160 @@ yq_service_error_is_not_running (const GError *error)
          g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
          g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED) ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+}
+
+/**
+ * yq_service_error_is_busy:
+ * @error: (nullable): an error from StartSync
+ *
+ * Returns: whether the service refused because a job of the same
+ *   connector is queued or running
+ */
+gboolean
+yq_service_error_is_busy (const GError *error)
+{
+  g_autofree char *remote = NULL;
+
+  if (error == NULL)
+    return FALSE;
+
+  /* A client that registered the service's error names gets the domain
+   * back; any other client sees the remote name. */
+  if (g_error_matches (error, YQ_SYNC_ERROR, YQ_SYNC_ERROR_BUSY))
+    return TRUE;
+
+  remote = g_dbus_error_get_remote_error (error);
+  return g_strcmp0 (remote, BUSY_ERROR_NAME) == 0;
+}
+
+/**
+ * yq_service_error_get_message:
+ * @error: an error from a call to the service
+ *
+ * Returns: (transfer full): the message without the D-Bus error name,
+ *   which is for developers
+ */
+char *
+yq_service_error_get_message (const GError *error)
+{
+  g_autoptr(GError) stripped = NULL;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  stripped = g_error_copy (error);
+  if (g_dbus_error_is_remote_error (stripped))
+    g_dbus_error_strip_remote_error (stripped);
+
+  return g_strdup (stripped->message);
+}
+
+static void
+start_sync_call_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  char *job_path = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_variant_get (reply, "(o)", &job_path);
+  g_task_return_pointer (task, job_path, g_free);
+}
+
+static void
+start_sync_bus_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connection = g_bus_get_finish (result, &error);
+  if (connection == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Without NO_AUTO_START: the bus starts the service when it is not
+   * running, which is the point of a companion service. */
+  g_dbus_connection_call (connection,
+                          SERVICE_BUS_NAME,
+                          SERVICE_MAIN_PATH,
+                          yq_dbus_service_interface_info ()->name,
+                          "StartSync",
+                          g_task_get_task_data (task),
+                          G_VARIANT_TYPE ("(o)"),
+                          G_DBUS_CALL_FLAGS_NONE,
+                          START_SYNC_TIMEOUT_MSEC,
+                          g_task_get_cancellable (task),
+                          start_sync_call_cb,
+                          g_object_ref (task));
+}
+
+/**
+ * yq_service_start_sync_async:
+ * @connector_id: the connector to sync
+ * @direction: "from-platform", "to-oa" or "to-platform"
+ * @dry_run: %TRUE for a preview
+ * @confirm: go ahead although a safety threshold is exceeded
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the new job's object path or an error
+ * @user_data: closure data for @callback
+ *
+ * Asks the companion service to start a sync job, starting the service
+ * when it is not running. The job runs in the service, whatever happens
+ * to the caller afterwards.
+ */
+void
+yq_service_start_sync_async (gint64               connector_id,
+                             const char          *direction,
+                             gboolean             dry_run,
+                             gboolean             confirm,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GVariant *params;
+
+  g_return_if_fail (direction != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, yq_service_start_sync_async);
+
+  params = g_variant_new ("(xsbb)", connector_id, direction, !!dry_run, !!confirm);
+  g_task_set_task_data (task, g_variant_ref_sink (params), (GDestroyNotify) g_variant_unref);
+
+  g_bus_get (G_BUS_TYPE_SESSION, cancellable, start_sync_bus_cb, g_steal_pointer (&task));
+}
+
+/**
+ * yq_service_start_sync_finish:
+ * @result: the result passed to the callback
+ * @error: return location for an error; see yq_service_error_is_busy()
+ *
+ * Returns: (transfer full): the object path of the new job, or %NULL
+ */
+char *
+yq_service_start_sync_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == yq_service_start_sync_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void

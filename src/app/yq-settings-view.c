@@ -6,8 +6,11 @@
 #include <glib/gi18n.h>
 
 #include "yq-dbus-generated.h"
+#include "yq-job-row.h"
+#include "yq-job-watcher.h"
 #include "yq-service-client.h"
 #include "yq-settings-view.h"
+#include "yq-sync-ui.h"
 
 struct _YqSettingsView
 {
@@ -16,17 +19,24 @@ struct _YqSettingsView
   /* Template widgets */
   AdwHeaderBar        *header_bar;
   GtkButton           *back_button;
+  AdwToastOverlay     *toast_overlay;
   AdwPreferencesPage  *page;
   AdwPreferencesGroup *bridge_group;
   AdwEntryRow         *external_address_row;
   GtkLabel            *external_address_error;
   AdwActionRow        *status_row;
   GtkButton           *start_button;
+  AdwActionRow        *http_row;
   AdwActionRow        *secrets_row;
+  GtkListBox          *jobs_list;
+  GtkListBox          *schedules_list;
+  GtkLabel            *schedules_placeholder;
 
   YqStore             *store;
   YqSecrets           *secrets;
   YqDBusService       *proxy;
+  YqJobWatcher        *jobs;
+  char                *job_to_show;
   GCancellable        *cancellable;
   guint                status_serial;
   guint                proxy_pending : 1;
@@ -87,10 +97,203 @@ status_request_get_view (StatusRequest *request)
 }
 
 static void
+clear_list (GtkListBox *list)
+{
+  GtkListBoxRow *row;
+
+  while ((row = gtk_list_box_get_row_at_index (list, 0)) != NULL)
+    gtk_list_box_remove (list, GTK_WIDGET (row));
+}
+
+static char *
+format_interval (gint64 seconds)
+{
+  const gint64 hour = 3600;
+  const gint64 day = 24 * hour;
+  const gint64 week = 7 * day;
+  guint n;
+
+  if (seconds <= 0)
+    return NULL;
+
+  if (seconds % week == 0 && seconds / week <= G_MAXUINT)
+    {
+      n = seconds / week;
+      return n == 1 ? g_strdup (_("every week"))
+                    : g_strdup_printf (ngettext ("every %u week", "every %u weeks", n), n);
+    }
+  if (seconds % day == 0 && seconds / day <= G_MAXUINT)
+    {
+      n = seconds / day;
+      return n == 1 ? g_strdup (_("every day"))
+                    : g_strdup_printf (ngettext ("every %u day", "every %u days", n), n);
+    }
+
+  n = MAX (1, MIN (seconds / hour, G_MAXUINT));
+  return n == 1 ? g_strdup (_("every hour"))
+                : g_strdup_printf (ngettext ("every %u hour", "every %u hours", n), n);
+}
+
+typedef struct
+{
+  char   *connector_name;
+  char   *direction;
+  gint64  next_run;
+  gint64  interval;
+} ScheduleEntry;
+
+static void
+schedule_entry_clear (ScheduleEntry *entry)
+{
+  g_clear_pointer (&entry->connector_name, g_free);
+  g_clear_pointer (&entry->direction, g_free);
+}
+
+/* Soonest first; schedules that will not run again last. */
+static int
+compare_schedules (gconstpointer a,
+                   gconstpointer b)
+{
+  const ScheduleEntry *sa = a;
+  const ScheduleEntry *sb = b;
+
+  if ((sa->next_run > 0) != (sb->next_run > 0))
+    return sa->next_run > 0 ? -1 : 1;
+  if (sa->next_run != sb->next_run)
+    return sa->next_run < sb->next_run ? -1 : 1;
+
+  return g_strcmp0 (sa->connector_name, sb->connector_name);
+}
+
+static GtkWidget *
+create_schedule_row (const ScheduleEntry *entry)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label;
+  g_autofree char *interval = format_interval (entry->interval);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *next_run = NULL;
+  g_autofree char *accessible = NULL;
+  const char *direction = yq_sync_ui_direction_label (entry->direction);
+
+  if (interval != NULL)
+    subtitle = g_strdup_printf ("%s · %s", direction, interval);
+  else
+    subtitle = g_strdup (direction);
+
+  if (entry->next_run > 0)
+    next_run = yq_sync_ui_format_date_time (entry->next_run);
+  else
+    next_run = g_strdup (_("Not scheduled"));
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), entry->connector_name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  label = gtk_label_new (next_run);
+  gtk_widget_set_name (label, "next-run");
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+
+  /* Translators: accessible name of a schedule: a connector name, a sync
+   * direction, and when it runs next. */
+  accessible = g_strdup_printf (_("%s, %s, next run: %s"),
+                                entry->connector_name, direction, next_run);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+
+  return row;
+}
+
+static void
+show_schedules (YqSettingsView *self,
+                GVariant       *schedules)
+{
+  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (ScheduleEntry));
+  GVariantIter iter;
+  GVariant *schedule;
+
+  g_array_set_clear_func (entries, (GDestroyNotify) schedule_entry_clear);
+  clear_list (self->schedules_list);
+
+  if (schedules == NULL)
+    {
+      gtk_label_set_text (self->schedules_placeholder,
+                          _("Shown while the companion service is running."));
+      return;
+    }
+
+  gtk_label_set_text (self->schedules_placeholder, _("No scheduled syncs."));
+
+  g_variant_iter_init (&iter, schedules);
+  while ((schedule = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (schedule);
+      ScheduleEntry entry = { NULL, };
+      gint64 connector = 0;
+
+      g_variant_dict_lookup (&dict, "connector", "x", &connector);
+      if (!g_variant_dict_lookup (&dict, "connector-name", "s", &entry.connector_name))
+        {
+          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, connector);
+
+          /* Translators: %s is a number. */
+          entry.connector_name = g_strdup_printf (_("Connector %s"), id);
+        }
+      if (!g_variant_dict_lookup (&dict, "direction", "s", &entry.direction))
+        entry.direction = g_strdup ("");
+      g_variant_dict_lookup (&dict, "next-run", "x", &entry.next_run);
+      g_variant_dict_lookup (&dict, "interval", "x", &entry.interval);
+      g_array_append_val (entries, entry);
+      g_variant_unref (schedule);
+    }
+
+  g_array_sort (entries, compare_schedules);
+  for (guint i = 0; i < entries->len; i++)
+    gtk_list_box_append (self->schedules_list,
+                         create_schedule_row (&g_array_index (entries, ScheduleEntry, i)));
+}
+
+/* What GetStatus says beyond the one-line status; %NULL when the service
+ * is not running. */
+static void
+show_details (YqSettingsView *self,
+              GVariant       *status)
+{
+  g_autoptr(GVariantDict) dict = NULL;
+  g_autoptr(GVariant) schedules = NULL;
+  const char *http = NULL;
+
+  if (status != NULL)
+    {
+      dict = g_variant_dict_new (status);
+      g_variant_dict_lookup (dict, "http", "&s", &http);
+      schedules = g_variant_dict_lookup_value (dict, "schedules", G_VARIANT_TYPE ("aa{sv}"));
+      /* A service without schedules support has none to show. */
+      if (schedules == NULL)
+        schedules = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, NULL, 0));
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->http_row), http != NULL);
+  adw_action_row_set_subtitle (self->http_row, yq_sync_ui_http_state_label (http));
+  if (http != NULL && !g_str_equal (http, "listening") && !g_str_equal (http, "not-configured"))
+    gtk_widget_add_css_class (GTK_WIDGET (self->http_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->http_row), "error");
+
+  show_schedules (self, schedules);
+}
+
+static void
 set_status (YqSettingsView *self,
             const char     *text,
             gboolean        can_start)
 {
+  /* Whatever offers to start the service means it is not there. */
+  if (can_start)
+    show_details (self, NULL);
+
   adw_action_row_set_subtitle (self->status_row, text);
   gtk_widget_set_visible (GTK_WIDGET (self->start_button), can_start);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.start-service", can_start);
@@ -133,6 +336,7 @@ show_status (YqSettingsView *self,
   g_autofree char *text = yq_service_format_status (status);
 
   set_status (self, text, FALSE);
+  show_details (self, status);
 }
 
 static void
@@ -247,6 +451,191 @@ create_proxy (YqSettingsView *self)
                                      self->cancellable,
                                      proxy_ready_cb,
                                      status_request_new (self));
+}
+
+/* A quiet refresh keeps what is shown until the answer is in: it follows
+ * the jobs, not a request of the admin. */
+static void
+refresh_service (YqSettingsView *self,
+                 gboolean        quiet)
+{
+  g_autofree char *owner = NULL;
+
+  if (self->proxy == NULL)
+    {
+      create_proxy (self);
+      return;
+    }
+
+  owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->proxy));
+  if (owner == NULL)
+    {
+      /* Also drops the answer of a call still on its way. */
+      self->status_serial++;
+      set_status (self, _("Not running"), TRUE);
+      return;
+    }
+
+  if (!quiet)
+    set_status (self, _("Checking…"), FALSE);
+  yq_dbus_service_call_get_status (self->proxy,
+                                   self->cancellable,
+                                   get_status_cb,
+                                   status_request_new (self));
+}
+
+static void
+add_toast (YqSettingsView *self,
+           AdwToast       *toast)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* The view may be gone when a job call returns. */
+typedef struct
+{
+  YqSettingsView *view;
+} JobRequest;
+
+static JobRequest *
+job_request_new (YqSettingsView *self)
+{
+  JobRequest *request = g_new0 (JobRequest, 1);
+
+  g_set_weak_pointer (&request->view, self);
+
+  return request;
+}
+
+static void
+job_request_free (JobRequest *request)
+{
+  g_clear_weak_pointer (&request->view);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JobRequest, job_request_free)
+
+static void
+cancel_job_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(JobRequest) request = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (yq_dbus_job_call_cancel_finish (YQ_DBUS_JOB (object), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      request->view == NULL)
+    return;
+
+  message = yq_service_error_get_message (error);
+  add_toast (request->view, yq_sync_ui_message_toast_new (message));
+}
+
+static void
+cancel_job_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  YqSettingsView *self = YQ_SETTINGS_VIEW (widget);
+  YqDBusJob *job = yq_job_watcher_lookup (self->jobs, g_variant_get_string (param, NULL));
+
+  if (job == NULL)
+    return;
+
+  yq_dbus_job_call_cancel (job, self->cancellable, cancel_job_cb, job_request_new (self));
+}
+
+static void
+confirm_job_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(JobRequest) request = user_data;
+  g_autofree char *job_path = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  job_path = yq_service_start_sync_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || request->view == NULL)
+    return;
+
+  if (job_path != NULL)
+    {
+      add_toast (request->view, yq_sync_ui_started_toast_new (job_path, FALSE));
+      return;
+    }
+
+  message = yq_service_error_get_message (error);
+  add_toast (request->view, yq_sync_ui_message_toast_new (message));
+}
+
+/* "Confirm and Apply": the same sync again, applied past the threshold
+ * that blocked it. The button's label is the confirmation. */
+static void
+confirm_job_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  YqSettingsView *self = YQ_SETTINGS_VIEW (widget);
+  YqDBusJob *job = yq_job_watcher_lookup (self->jobs, g_variant_get_string (param, NULL));
+
+  if (job == NULL || !yq_dbus_job_get_needs_confirmation (job))
+    return;
+
+  yq_service_start_sync_async (yq_dbus_job_get_connector (job),
+                               yq_dbus_job_get_direction (job),
+                               FALSE, TRUE,
+                               self->cancellable,
+                               confirm_job_cb,
+                               job_request_new (self));
+}
+
+static GtkWidget *
+create_job_row_cb (gpointer item,
+                   gpointer user_data)
+{
+  return yq_job_row_new (YQ_DBUS_JOB (item));
+}
+
+static gboolean
+focus_job_to_show (YqSettingsView *self)
+{
+  GtkListBoxRow *row;
+
+  if (self->job_to_show == NULL)
+    return FALSE;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->jobs_list, i)) != NULL; i++)
+    {
+      YqDBusJob *job = yq_job_row_get_job (YQ_JOB_ROW (row));
+
+      if (g_str_equal (g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)), self->job_to_show))
+        {
+          g_clear_pointer (&self->job_to_show, g_free);
+          gtk_widget_grab_focus (GTK_WIDGET (row));
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+jobs_changed_cb (YqSettingsView *self,
+                 guint           position,
+                 guint           removed,
+                 guint           added,
+                 GListModel     *model)
+{
+  if (added > 0)
+    focus_job_to_show (self);
+
+  /* A job that starts or goes may come from a schedule whose next run
+   * moved on. */
+  refresh_service (self, TRUE);
 }
 
 static void
@@ -399,6 +788,7 @@ yq_settings_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), YQ_TYPE_SETTINGS_VIEW);
 
   g_clear_object (&self->proxy);
+  g_clear_object (&self->jobs);
 
   G_OBJECT_CLASS (yq_settings_view_parent_class)->dispose (object);
 }
@@ -409,6 +799,7 @@ yq_settings_view_finalize (GObject *object)
   YqSettingsView *self = YQ_SETTINGS_VIEW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->job_to_show, g_free);
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
 
@@ -505,13 +896,17 @@ yq_settings_view_class_init (YqSettingsViewClass *klass)
                                                RESOURCE_PREFIX "/yq-settings-view.ui");
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, header_bar);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, back_button);
+  gtk_widget_class_bind_template_child (widget_class, YqSettingsView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, page);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, bridge_group);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, external_address_row);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, external_address_error);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, status_row);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, start_button);
+  gtk_widget_class_bind_template_child (widget_class, YqSettingsView, http_row);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, secrets_row);
+  gtk_widget_class_bind_template_child (widget_class, YqSettingsView, jobs_list);
+  gtk_widget_class_bind_template_child (widget_class, YqSettingsView, schedules_list);
   gtk_widget_class_bind_template_callback (widget_class, external_address_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, external_address_changed_cb);
 
@@ -519,6 +914,9 @@ yq_settings_view_class_init (YqSettingsViewClass *klass)
                                    refresh_service_action);
   gtk_widget_class_install_action (widget_class, "settings.start-service", NULL,
                                    start_service_action);
+  gtk_widget_class_install_action (widget_class, "settings.cancel-job", "o", cancel_job_action);
+  gtk_widget_class_install_action (widget_class, "settings.confirm-job", "o",
+                                   confirm_job_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0,
                                        "settings.refresh-service", NULL);
@@ -528,12 +926,42 @@ yq_settings_view_class_init (YqSettingsViewClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
+static GtkWidget *
+create_placeholder (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_set_margin_top (label, 18);
+  gtk_widget_set_margin_bottom (label, 18);
+  gtk_widget_add_css_class (label, "dim-label");
+
+  return label;
+}
+
 static void
 yq_settings_view_init (YqSettingsView *self)
 {
+  GtkWidget *placeholder;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+
+  placeholder = create_placeholder (_("No sync jobs. Start one from a connector’s menu."));
+  gtk_list_box_set_placeholder (self->jobs_list, placeholder);
+  placeholder = create_placeholder (NULL);
+  self->schedules_placeholder = GTK_LABEL (placeholder);
+  gtk_list_box_set_placeholder (self->schedules_list, placeholder);
+  show_details (self, NULL);
+
+  self->jobs = yq_job_watcher_new ();
+  gtk_list_box_bind_model (self->jobs_list, G_LIST_MODEL (self->jobs),
+                           create_job_row_cb, NULL, NULL);
+  g_signal_connect_object (self->jobs, "items-changed",
+                           G_CALLBACK (jobs_changed_cb), self, G_CONNECT_SWAPPED);
 
   load_settings (self);
   update_secrets_row (self);
@@ -605,28 +1033,29 @@ yq_settings_view_set_secrets (YqSettingsView *self,
 void
 yq_settings_view_refresh_service (YqSettingsView *self)
 {
-  g_autofree char *owner = NULL;
-
   g_return_if_fail (YQ_IS_SETTINGS_VIEW (self));
 
-  if (self->proxy == NULL)
-    {
-      create_proxy (self);
-      return;
-    }
+  refresh_service (self, FALSE);
+}
 
-  owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->proxy));
-  if (owner == NULL)
-    {
-      /* Also drops the answer of a call still on its way. */
-      self->status_serial++;
-      set_status (self, _("Not running"), TRUE);
-      return;
-    }
+/**
+ * yq_settings_view_show_job:
+ * @self: a #YqSettingsView
+ * @job_path: a job's object path
+ *
+ * Moves the keyboard focus, and so the view, to the job; to the job list
+ * until the job shows up in it, and then to the job.
+ */
+void
+yq_settings_view_show_job (YqSettingsView *self,
+                           const char     *job_path)
+{
+  g_return_if_fail (YQ_IS_SETTINGS_VIEW (self));
+  g_return_if_fail (job_path != NULL);
 
-  set_status (self, _("Checking…"), FALSE);
-  yq_dbus_service_call_get_status (self->proxy,
-                                   self->cancellable,
-                                   get_status_cb,
-                                   status_request_new (self));
+  g_free (self->job_to_show);
+  self->job_to_show = g_strdup (job_path);
+
+  if (!focus_job_to_show (self))
+    gtk_widget_grab_focus (GTK_WIDGET (self->jobs_list));
 }

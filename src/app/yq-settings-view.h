@@ -18,5 +18,7 @@ YqSecrets *yq_settings_view_get_secrets         (YqSettingsView *self);
 void       yq_settings_view_set_secrets         (YqSettingsView *self,
                                                  YqSecrets      *secrets);
 void       yq_settings_view_refresh_service     (YqSettingsView *self);
+void       yq_settings_view_show_job            (YqSettingsView *self,
+                                                 const char     *job_path);
 
 G_END_DECLS

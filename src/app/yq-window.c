@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "yq-connectors-view.h"
+#include "yq-run-dialog.h"
 #include "yq-settings-view.h"
 #include "yq-window.h"
 
@@ -105,6 +106,28 @@ go_back_action (GtkWidget  *widget,
 }
 
 static void
+show_job_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  YqWindow *self = YQ_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+
+  yq_window_show_view (self, "settings");
+  yq_settings_view_show_job (self->settings_view, g_variant_get_string (param, NULL));
+}
+
+static void
+show_run_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  yq_window_show_run (YQ_WINDOW (widget), g_variant_get_int64 (param));
+}
+
+static void
 add_connector_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *param)
@@ -144,6 +167,8 @@ show_store_error (YqWindow     *self,
   gtk_stack_set_visible_child_name (self->main_stack, "error");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-connector", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-view", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-job", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-run", FALSE);
 }
 
 static void
@@ -316,6 +341,8 @@ yq_window_class_init (YqWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.add-connector", NULL, add_connector_action);
+  gtk_widget_class_install_action (widget_class, "win.show-job", "o", show_job_action);
+  gtk_widget_class_install_action (widget_class, "win.show-run", "x", show_run_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.add-connector", NULL);
@@ -433,4 +460,32 @@ yq_window_get_visible_view (YqWindow *self)
     return NULL;
 
   return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+/**
+ * yq_window_show_run:
+ * @self: a #YqWindow
+ * @run_id: a sync run of the history
+ *
+ * Opens a dialog with the run's details, or with why they cannot be
+ * shown.
+ *
+ * Returns: (transfer none) (nullable): the dialog, %NULL when the window
+ *   has no store
+ */
+GtkWindow *
+yq_window_show_run (YqWindow *self,
+                    gint64    run_id)
+{
+  YqRunDialog *dialog;
+
+  g_return_val_if_fail (YQ_IS_WINDOW (self), NULL);
+
+  if (self->store == NULL)
+    return NULL;
+
+  dialog = yq_run_dialog_new (GTK_WINDOW (self), self->store, run_id);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return GTK_WINDOW (dialog);
 }

@@ -19,5 +19,7 @@ YqSecrets  *yq_window_get_secrets    (YqWindow       *self);
 void        yq_window_show_view      (YqWindow       *self,
                                       const char     *name);
 const char *yq_window_get_visible_view (YqWindow     *self);
+GtkWindow  *yq_window_show_run       (YqWindow       *self,
+                                      gint64          run_id);
 
 G_END_DECLS

@@ -236,6 +236,7 @@ test_unreachable_address (Fixture       *fixture,
   set_text (editor, "api_base_row", closed_url);
   text = run_test (editor, &ok);
   g_assert_false (ok);
+  g_test_message ("error shown: %s", text);
   g_assert_nonnull (strstr (text, "127.0.0.1"));
 }
 

@@ -11,6 +11,7 @@
 
 #define FAKE_VERSION "9.9.9"
 #define FAKE_PID 4242
+#define BUSY_ERROR_NAME "io.github.yunqiao.Yunqiao.Error.Sync.Busy"
 
 static GTestDBus *test_bus;
 
@@ -191,6 +192,160 @@ yq_test_label_shows (GtkLabel   *label,
          strstr (gtk_label_get_text (label), needle) != NULL;
 }
 
+static guint
+count_active_jobs (YqFakeService *service)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < service->jobs->len; i++)
+    {
+      const char *state = yq_dbus_job_get_state (g_ptr_array_index (service->jobs, i));
+
+      if (g_str_equal (state, "queued") || g_str_equal (state, "running"))
+        n++;
+    }
+
+  return n;
+}
+
+static void
+start_call_free (YqFakeStartCall *call)
+{
+  g_free (call->direction);
+  g_free (call);
+}
+
+static gboolean
+handle_job_cancel_cb (YqDBusJob             *job,
+                      GDBusMethodInvocation *invocation,
+                      gpointer               user_data)
+{
+  guint calls = yq_fake_job_get_cancel_calls (job);
+
+  g_object_set_data (G_OBJECT (job), "yq-cancel-calls", GUINT_TO_POINTER (calls + 1));
+  yq_dbus_job_set_state (job, "cancelled");
+  yq_dbus_job_set_step (job, "Cancelled");
+  yq_dbus_job_set_finished_at (job, g_get_real_time () / G_USEC_PER_SEC);
+  yq_dbus_job_complete_cancel (job, invocation);
+
+  return TRUE;
+}
+
+/**
+ * yq_fake_service_add_job:
+ *
+ * Exports a queued job at SERVICE_OBJECT_PATH/Jobs/N, as StartSync does.
+ * Tests change its properties to play the job's progress.
+ *
+ * Returns: (transfer none): the job's skeleton
+ */
+YqDBusJob *
+yq_fake_service_add_job (YqFakeService *service,
+                         gint64         connector,
+                         const char    *connector_name,
+                         const char    *direction,
+                         gboolean       dry_run)
+{
+  g_autoptr(YqDBusObjectSkeleton) object = NULL;
+  g_autofree char *path = NULL;
+  YqDBusJob *job;
+
+  path = g_strdup_printf ("%s/Jobs/%u", SERVICE_OBJECT_PATH, ++service->next_job);
+  object = yq_dbus_object_skeleton_new (path);
+  job = yq_dbus_job_skeleton_new ();
+  yq_dbus_job_set_kind (job, dry_run ? "sync-preview" : "sync-apply");
+  yq_dbus_job_set_connector (job, connector);
+  yq_dbus_job_set_connector_name (job, connector_name);
+  yq_dbus_job_set_direction (job, direction);
+  yq_dbus_job_set_state (job, "queued");
+  yq_dbus_job_set_fraction (job, -1);
+  yq_dbus_job_set_step (job, "");
+  yq_dbus_job_set_summary (job, "{}");
+  yq_dbus_job_set_error (job, "");
+  g_signal_connect (job, "handle-cancel", G_CALLBACK (handle_job_cancel_cb), NULL);
+
+  yq_dbus_object_skeleton_set_job (object, job);
+  g_dbus_object_manager_server_export (service->manager, G_DBUS_OBJECT_SKELETON (object));
+  g_ptr_array_add (service->jobs, job);
+
+  return job;
+}
+
+guint
+yq_fake_job_get_cancel_calls (YqDBusJob *job)
+{
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (job), "yq-cancel-calls"));
+}
+
+void
+yq_fake_service_add_schedule (YqFakeService *service,
+                              gint64         connector,
+                              const char    *connector_name,
+                              const char    *direction,
+                              gint64         next_run,
+                              gint64         interval)
+{
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+
+  g_variant_dict_insert (&dict, "connector", "x", connector);
+  g_variant_dict_insert (&dict, "connector-name", "s", connector_name);
+  g_variant_dict_insert (&dict, "direction", "s", direction);
+  g_variant_dict_insert (&dict, "next-run", "x", next_run);
+  g_variant_dict_insert (&dict, "interval", "x", interval);
+  g_variant_dict_insert (&dict, "last-run", "x", (gint64) 0);
+  g_ptr_array_add (service->schedules, g_variant_ref_sink (g_variant_dict_end (&dict)));
+}
+
+static gboolean
+handle_start_sync_cb (YqDBusService         *skeleton,
+                      GDBusMethodInvocation *invocation,
+                      gint64                 connector,
+                      const char            *direction,
+                      gboolean               dry_run,
+                      gboolean               confirm,
+                      YqFakeService         *service)
+{
+  YqFakeStartCall *call = g_new0 (YqFakeStartCall, 1);
+  g_autofree char *name = NULL;
+  YqDBusJob *job;
+
+  call->connector = connector;
+  call->direction = g_strdup (direction);
+  call->dry_run = dry_run;
+  call->confirm = confirm;
+  g_ptr_array_add (service->start_calls, call);
+
+  if (service->busy_message != NULL)
+    {
+      g_dbus_method_invocation_return_dbus_error (invocation, BUSY_ERROR_NAME,
+                                                  service->busy_message);
+      return TRUE;
+    }
+
+  name = g_strdup_printf ("Connector %" G_GINT64_FORMAT, connector);
+  job = yq_fake_service_add_job (service, connector, name, direction, dry_run);
+  yq_dbus_service_complete_start_sync (skeleton, invocation,
+                                       g_dbus_interface_skeleton_get_object_path (
+                                         G_DBUS_INTERFACE_SKELETON (job)));
+  return TRUE;
+}
+
+static gboolean
+handle_list_jobs_cb (YqDBusService         *skeleton,
+                     GDBusMethodInvocation *invocation,
+                     YqFakeService         *service)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+
+  for (guint i = 0; i < service->jobs->len; i++)
+    g_ptr_array_add (paths, (gpointer) g_dbus_interface_skeleton_get_object_path (
+                                         G_DBUS_INTERFACE_SKELETON (service->jobs->pdata[i])));
+  g_ptr_array_add (paths, NULL);
+
+  yq_dbus_service_complete_list_jobs (skeleton, invocation, (const char * const *) paths->pdata);
+  return TRUE;
+}
+
 static gboolean
 handle_get_status_cb (YqDBusService         *skeleton,
                       GDBusMethodInvocation *invocation,
@@ -209,6 +364,13 @@ handle_get_status_cb (YqDBusService         *skeleton,
   g_variant_dict_insert (&dict, "foreground", "b", FALSE);
   g_variant_dict_insert (&dict, "secrets-backend", "s", "file");
   g_variant_dict_insert (&dict, "reloads", "u", service->reloads);
+  g_variant_dict_insert (&dict, "jobs", "u", count_active_jobs (service));
+  g_variant_dict_insert_value (&dict, "schedules",
+                               g_variant_new_array (G_VARIANT_TYPE_VARDICT,
+                                                    (GVariant **) service->schedules->pdata,
+                                                    service->schedules->len));
+  g_variant_dict_insert (&dict, "held", "b", service->schedules->len > 0);
+  g_variant_dict_insert (&dict, "http", "s", service->http);
 
   yq_dbus_service_complete_get_status (skeleton, invocation, g_variant_dict_end (&dict));
   return TRUE;
@@ -230,11 +392,9 @@ bus_acquired_cb (GDBusConnection *connection,
                  gpointer         user_data)
 {
   YqFakeService *service = user_data;
-  g_autoptr(GError) error = NULL;
 
-  g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (service->skeleton),
-                                    connection, SERVICE_MAIN_PATH, &error);
-  g_assert_no_error (error);
+  /* Like the service: everything below an object manager. */
+  g_dbus_object_manager_server_set_connection (service->manager, connection);
 }
 
 static void
@@ -261,12 +421,21 @@ name_lost_cb (GDBusConnection *connection,
  * yq_fake_service_start:
  *
  * Owns the companion service's bus name on the test bus and answers
- * GetStatus and Reload like the real service, counting the calls.
+ * GetStatus, Reload, StartSync and ListJobs like the real service,
+ * recording the calls. Jobs are objects of an object manager at
+ * SERVICE_OBJECT_PATH, as in the service.
  */
 YqFakeService *
 yq_fake_service_start (void)
 {
   YqFakeService *service = g_new0 (YqFakeService, 1);
+  g_autoptr(YqDBusObjectSkeleton) main_object = NULL;
+
+  service->start_calls = g_ptr_array_new_with_free_func ((GDestroyNotify) start_call_free);
+  service->jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  service->schedules = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  service->http = g_strdup ("not-configured");
+  service->manager = g_dbus_object_manager_server_new (SERVICE_OBJECT_PATH);
 
   service->skeleton = yq_dbus_service_skeleton_new ();
   yq_dbus_service_set_version (service->skeleton, FAKE_VERSION);
@@ -274,6 +443,14 @@ yq_fake_service_start (void)
                     G_CALLBACK (handle_get_status_cb), service);
   g_signal_connect (service->skeleton, "handle-reload",
                     G_CALLBACK (handle_reload_cb), service);
+  g_signal_connect (service->skeleton, "handle-start-sync",
+                    G_CALLBACK (handle_start_sync_cb), service);
+  g_signal_connect (service->skeleton, "handle-list-jobs",
+                    G_CALLBACK (handle_list_jobs_cb), service);
+
+  main_object = yq_dbus_object_skeleton_new (SERVICE_MAIN_PATH);
+  yq_dbus_object_skeleton_set_service (main_object, service->skeleton);
+  g_dbus_object_manager_server_export (service->manager, G_DBUS_OBJECT_SKELETON (main_object));
 
   service->owner_id = g_bus_own_name (G_BUS_TYPE_SESSION,
                                       SERVICE_BUS_NAME,
@@ -294,7 +471,13 @@ void
 yq_fake_service_stop (YqFakeService *service)
 {
   g_bus_unown_name (service->owner_id);
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (service->skeleton));
+  g_dbus_object_manager_server_set_connection (service->manager, NULL);
+  g_clear_object (&service->manager);
   g_clear_object (&service->skeleton);
+  g_clear_pointer (&service->start_calls, g_ptr_array_unref);
+  g_clear_pointer (&service->jobs, g_ptr_array_unref);
+  g_clear_pointer (&service->schedules, g_ptr_array_unref);
+  g_free (service->busy_message);
+  g_free (service->http);
   g_free (service);
 }

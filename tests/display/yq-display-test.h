@@ -26,14 +26,35 @@ G_BEGIN_DECLS
     g_source_remove (yq_tick__);                                               \
   } G_STMT_END
 
+/* One StartSync call as the fake service received it. */
 typedef struct
 {
-  YqDBusService *skeleton;
-  guint          owner_id;
-  guint          reloads;
-  guint          status_calls;
-  gboolean       owned;
-  gboolean       lost;
+  gint64    connector;
+  char     *direction;
+  gboolean  dry_run;
+  gboolean  confirm;
+} YqFakeStartCall;
+
+typedef struct
+{
+  YqDBusService            *skeleton;
+  GDBusObjectManagerServer *manager;
+  guint                     owner_id;
+  guint                     reloads;
+  guint                     status_calls;
+  gboolean                  owned;
+  gboolean                  lost;
+  /* StartSync calls, oldest first. */
+  GPtrArray                *start_calls;
+  /* The YqDBusJob skeletons exported, oldest first. */
+  GPtrArray                *jobs;
+  guint                     next_job;
+  /* When set, StartSync fails with the service's Busy error and this
+   * message. */
+  char                     *busy_message;
+  /* GetStatus's "schedules" (aa{sv}) and "http". */
+  GPtrArray                *schedules;
+  char                     *http;
 } YqFakeService;
 
 gboolean       yq_test_tick_cb              (gpointer     user_data);
@@ -54,5 +75,17 @@ gboolean       yq_test_label_shows          (GtkLabel    *label,
 
 YqFakeService *yq_fake_service_start        (void);
 void           yq_fake_service_stop         (YqFakeService *service);
+YqDBusJob     *yq_fake_service_add_job      (YqFakeService *service,
+                                             gint64         connector,
+                                             const char    *connector_name,
+                                             const char    *direction,
+                                             gboolean       dry_run);
+void           yq_fake_service_add_schedule (YqFakeService *service,
+                                             gint64         connector,
+                                             const char    *connector_name,
+                                             const char    *direction,
+                                             gint64         next_run,
+                                             gint64         interval);
+guint          yq_fake_job_get_cancel_calls (YqDBusJob     *job);
 
 G_END_DECLS

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "yunqiao-core.h"
+#include "yq-plan.h"
+#include "yq-sync-runs.h"
+
+G_BEGIN_DECLS
+
+const char *yq_sync_ui_direction_label     (const char      *direction);
+const char *yq_sync_ui_direction_title     (const char      *direction);
+const char *yq_sync_ui_job_kind_label      (const char      *kind);
+const char *yq_sync_ui_job_state_label     (const char      *state,
+                                            gboolean         needs_confirmation);
+gboolean    yq_sync_ui_job_state_is_active (const char      *state);
+const char *yq_sync_ui_op_kind_label       (YqPlanOpKind     kind);
+const char *yq_sync_ui_run_state_label     (YqSyncRunState   state);
+const char *yq_sync_ui_http_state_label    (const char      *http);
+char       *yq_sync_ui_format_time         (gint64           unix_time);
+char       *yq_sync_ui_format_date_time    (gint64           unix_time);
+char       *yq_sync_ui_format_counts       (const char      *counts_json,
+                                            gboolean         preview);
+char       *yq_sync_ui_format_job_summary  (const char      *summary_json,
+                                            gboolean         preview,
+                                            guint            max_warnings,
+                                            char           **warnings);
+char      **yq_sync_ui_parse_messages      (const char      *json_array);
+AdwToast   *yq_sync_ui_started_toast_new   (const char      *job_path,
+                                            gboolean         dry_run);
+AdwToast   *yq_sync_ui_message_toast_new   (const char      *message);
+
+G_END_DECLS
