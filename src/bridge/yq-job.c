@@ -4,7 +4,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "yq-job.h"
@@ -12,6 +16,8 @@
 
 /* Warnings carried in a job's summary; the run's history has them all. */
 #define SUMMARY_WARNINGS 20
+/* Comparison files kept in <data dir>/comparisons; older ones are deleted. */
+#define KEEP_COMPARISONS 10
 
 struct _YqJob
 {
@@ -37,6 +43,7 @@ struct _YqJob
   gint64           run_id;
   gint64           started_at;
   gint64           finished_at;
+  char            *comparison;
 };
 
 G_DEFINE_FINAL_TYPE (YqJob, yq_job, G_TYPE_OBJECT)
@@ -57,6 +64,7 @@ enum {
   PROP_RUN_ID,
   PROP_STARTED_AT,
   PROP_FINISHED_AT,
+  PROP_COMPARISON,
   N_PROPS
 };
 
@@ -93,6 +101,7 @@ yq_job_finalize (GObject *object)
   g_free (self->step);
   g_free (self->summary);
   g_free (self->error);
+  g_free (self->comparison);
 
   G_OBJECT_CLASS (yq_job_parent_class)->finalize (object);
 }
@@ -149,6 +158,9 @@ yq_job_get_property (GObject    *object,
     case PROP_FINISHED_AT:
       g_value_set_int64 (value, self->finished_at);
       break;
+    case PROP_COMPARISON:
+      g_value_set_string (value, self->comparison != NULL ? self->comparison : "");
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -183,6 +195,9 @@ yq_job_class_init (YqJobClass *klass)
     g_param_spec_int64 ("started-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_FINISHED_AT] =
     g_param_spec_int64 ("finished-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  /* The file of the plan's comparison (yq_comparison_load()), "" when none;
+   * set before the final state. */
+  properties[PROP_COMPARISON] = g_param_spec_string ("comparison", NULL, NULL, NULL, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -392,7 +407,7 @@ finish (YqJob        *self,
     set_progress (self, self->fraction, _("Failed"));
 
   for (guint i = PROP_STATE; i < N_PROPS; i++)
-    if (i != PROP_FRACTION && i != PROP_STEP)
+    if (i != PROP_FRACTION && i != PROP_STEP && i != PROP_COMPARISON)
       g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
 
   g_object_thaw_notify (G_OBJECT (self));
@@ -414,6 +429,145 @@ state_for_error (const GError *error)
   return YQ_JOB_FAILED;
 }
 
+/* ---- Comparison files ---------------------------------------------------- */
+
+typedef struct
+{
+  YqComparison *comparison;
+  char         *dir;
+  YqJobState    state;
+  GError       *error;
+} WriteData;
+
+static void
+write_data_free (WriteData *data)
+{
+  g_clear_object (&data->comparison);
+  g_free (data->dir);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static gint
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Deletes all but the newest KEEP_COMPARISONS files (their names sort by
+ * time). */
+static void
+prune_comparisons (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (handle == NULL)
+    return;
+
+  while ((name = g_dir_read_name (handle)) != NULL)
+    if (g_str_has_prefix (name, "job-") && g_str_has_suffix (name, ".gvariant"))
+      g_ptr_array_add (names, g_strdup (name));
+
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i + KEEP_COMPARISONS < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+
+      if (g_unlink (path) != 0)
+        g_debug ("Could not delete the old comparison %s: %s", path, g_strerror (errno));
+    }
+}
+
+static void
+write_comparison_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  static gint counter;
+  WriteData *data = task_data;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  GError *error = NULL;
+
+  if (g_mkdir_with_parents (data->dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               _("Could not create the folder %s for comparisons: %s"),
+                               data->dir, g_strerror (saved_errno));
+      return;
+    }
+
+  name = g_strdup_printf ("job-%020lld-%06u.gvariant", (long long) g_get_real_time (),
+                          (guint) g_atomic_int_add (&counter, 1) % 1000000);
+  path = g_build_filename (data->dir, name, NULL);
+  if (!yq_comparison_save (data->comparison, path, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  prune_comparisons (data->dir);
+  g_task_return_pointer (task, g_steal_pointer (&path), g_free);
+}
+
+static void
+comparison_written_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  YqJob *self = YQ_JOB (source);
+  WriteData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (path == NULL)
+    g_warning ("The comparison of the job was not kept: %s", error->message);
+  else
+    {
+      g_free (self->comparison);
+      self->comparison = g_steal_pointer (&path);
+      /* Before the final state, so that whoever sees it can read this. */
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARISON]);
+    }
+
+  finish (self, data->state, data->error);
+}
+
+/* Writes the run's comparison (in a thread), then finishes the job; a
+ * cancelled job, or a run without a plan, just finishes. */
+static void
+finish_with_comparison (YqJob        *self,
+                        const GError *error)
+{
+  YqJobState state = state_for_error (error);
+  YqComparison *comparison = yq_sync_run_get_comparison (self->run);
+  g_autoptr(GTask) task = NULL;
+  WriteData *data;
+
+  if (state == YQ_JOB_CANCELLED || comparison == NULL)
+    {
+      finish (self, state, error);
+      return;
+    }
+
+  data = g_new0 (WriteData, 1);
+  data->comparison = g_object_ref (comparison);
+  data->dir = g_build_filename (yq_store_get_data_dir (self->store), "comparisons", NULL);
+  data->state = state;
+  data->error = error != NULL ? g_error_copy (error) : NULL;
+
+  task = g_task_new (self, NULL, comparison_written_cb, NULL);
+  g_task_set_source_tag (task, finish_with_comparison);
+  g_task_set_task_data (task, data, (GDestroyNotify) write_data_free);
+  g_task_run_in_thread (task, write_comparison_thread);
+}
+
 static void
 preview_done_cb (GObject      *source,
                  GAsyncResult *result,
@@ -423,7 +577,7 @@ preview_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->plan = yq_sync_run_preview_finish (YQ_SYNC_RUN (source), result, &error);
-  finish (self, state_for_error (error), error);
+  finish_with_comparison (self, error);
 }
 
 static void
@@ -435,7 +589,7 @@ apply_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->run_id = yq_sync_run_apply_finish (YQ_SYNC_RUN (source), result, &self->plan, &error);
-  finish (self, state_for_error (error), error);
+  finish_with_comparison (self, error);
 }
 
 /**
@@ -570,6 +724,20 @@ yq_job_get_error (YqJob *self)
   g_return_val_if_fail (YQ_IS_JOB (self), NULL);
 
   return self->error;
+}
+
+/**
+ * yq_job_get_comparison:
+ * @self: a job
+ *
+ * Returns: (nullable): the file of the plan's comparison, or %NULL
+ */
+const char *
+yq_job_get_comparison (YqJob *self)
+{
+  g_return_val_if_fail (YQ_IS_JOB (self), NULL);
+
+  return self->comparison;
 }
 
 YqPlan *

@@ -53,6 +53,9 @@ gint64          yq_job_get_run_id       (YqJob            *self);
 const char     *yq_job_get_error        (YqJob            *self);
 /* The preview's plan once it succeeded. */
 YqPlan         *yq_job_get_plan         (YqJob            *self);
+/* The comparison file written for the job's plan, or NULL (none yet, none
+ * made, or cancelled). */
+const char     *yq_job_get_comparison   (YqJob            *self);
 
 const char     *yq_job_state_to_string  (YqJobState        state);
 

@@ -44,6 +44,7 @@ struct _YqSyncRun
   YqSyncProgressFunc  progress;
   gpointer            progress_data;
   gboolean            stop;
+  YqComparison       *comparison;   /* of the main plan */
 };
 
 G_DEFINE_FINAL_TYPE (YqSyncRun, yq_sync_run, G_TYPE_OBJECT)
@@ -95,6 +96,7 @@ yq_sync_run_finalize (GObject *object)
   g_clear_object (&self->connector);
   g_clear_object (&self->platform);
   g_clear_object (&self->oa);
+  g_clear_object (&self->comparison);
 
   G_OBJECT_CLASS (yq_sync_run_parent_class)->finalize (object);
 }
@@ -331,6 +333,18 @@ plan_refresh (YqSyncRun      *self,
         }
     }
 
+  /* The refresh is the main plan of platform → bridge. The comparison reads
+   * the mirror input; the binding operations mark people as matched. */
+  if (self->direction == YQ_SYNC_DIRECTION_FROM_PLATFORM)
+    {
+      input.target = bridge;
+      input.links = none;
+      input.mirror = TRUE;
+      g_clear_object (&self->comparison);
+      self->comparison = yq_comparison_new (&input, plan, YQ_COMPARISON_SIDE_PLATFORM,
+                                            YQ_COMPARISON_SIDE_BRIDGE);
+    }
+
   return g_steal_pointer (&plan);
 }
 
@@ -343,6 +357,7 @@ plan_main (YqSyncRun  *self,
   g_autoptr(YqSyncLinks) links = NULL;
   gboolean to_oa = self->direction == YQ_SYNC_DIRECTION_TO_OA;
   YqPlannerInput input = { 0 };
+  YqPlan *plan;
 
   profile = yq_sync_profiles_get (self->store, connector_id (self), self->direction, error);
   if (profile == NULL)
@@ -366,7 +381,13 @@ plan_main (YqSyncRun  *self,
                                                         self->direction, NULL);
   input.confirmed = self->confirmed;
 
-  return yq_planner_plan (&input);
+  plan = yq_planner_plan (&input);
+  g_clear_object (&self->comparison);
+  self->comparison = yq_comparison_new (&input, plan,
+                                        to_oa ? YQ_COMPARISON_SIDE_PLATFORM : YQ_COMPARISON_SIDE_OA,
+                                        to_oa ? YQ_COMPARISON_SIDE_OA : YQ_COMPARISON_SIDE_PLATFORM);
+
+  return plan;
 }
 
 static void
@@ -1636,4 +1657,21 @@ yq_sync_run_apply_finish (YqSyncRun     *self,
   g_task_propagate_boolean (G_TASK (result), error);
 
   return data->run_id;
+}
+
+/**
+ * yq_sync_run_get_comparison:
+ * @self: a run
+ *
+ * The comparison of the main plan the run previewed or applied (also when
+ * that plan was blocked), or %NULL before there is one.
+ *
+ * Returns: (transfer none) (nullable): the comparison
+ */
+YqComparison *
+yq_sync_run_get_comparison (YqSyncRun *self)
+{
+  g_return_val_if_fail (YQ_IS_SYNC_RUN (self), NULL);
+
+  return self->comparison;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "yunqiao-core.h"
+#include "yq-comparison.h"
 #include "yq-bridge-directory.h"
 #include "yq-oa-directory.h"
 #include "yq-plan.h"
@@ -97,5 +98,9 @@ gint64         yq_sync_run_apply_finish       (YqSyncRun           *self,
                                                GAsyncResult        *result,
                                                YqPlan             **plan,
                                                GError             **error);
+
+/* The comparison of the main plan that was previewed or applied (also when
+ * it was blocked); NULL before a plan exists. */
+YqComparison  *yq_sync_run_get_comparison     (YqSyncRun           *self);
 
 G_END_DECLS

@@ -8,3 +8,4 @@
 #include "yq-connectors.h"
 #include "yq-settings.h"
 #include "yq-org.h"
+#include "yq-comparison.h"

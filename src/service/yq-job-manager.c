@@ -50,6 +50,7 @@ static guint signals[N_SIGNALS];
 static const char * const bound_properties[] = {
   "kind", "connector", "connector-name", "direction", "scheduled", "state", "fraction", "step",
   "summary", "error", "needs-confirmation", "run-id", "started-at", "finished-at",
+  "comparison",
 };
 
 static void

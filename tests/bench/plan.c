@@ -32,6 +32,13 @@
  *
  *   BENCH apply_wall <s> s    journal + apply (target 3 s)
  *
+ * and the comparison of the plan (yq-comparison.h), each the median of
+ * three (target 1 s each; the file goes to a temporary folder):
+ *
+ *   BENCH comparison_build <s> s   yq_comparison_new()
+ *   BENCH comparison_save <s> s    yq_comparison_save()
+ *   BENCH comparison_load <s> s    yq_comparison_load()
+ *
  * Environment: YQ_BENCH_PEOPLE (100000), YQ_BENCH_DEPARTMENTS (10000).
  */
 
@@ -45,6 +52,7 @@
 #include <glib/gstdio.h>
 
 #include "yq-bridge-directory.h"
+#include "yq-comparison.h"
 #include "yq-connectors.h"
 #include "yq-planner.h"
 #include "yq-sync-runs.h"
@@ -53,6 +61,7 @@
 #define PLAN_RSS_TARGET_MB  250.0
 #define APPLY_WALL_TARGET_S 3.0
 #define APPLY_CHUNK         2000
+#define COMPARISON_TARGET_S 1.0
 
 /* A small deterministic generator (xorshift32). */
 static guint32 rng_state = 2463534242u;
@@ -717,6 +726,110 @@ out:
   return seconds;
 }
 
+/* The comparison */
+
+static double
+median3 (double *values)
+{
+  qsort (values, 3, sizeof values[0], compare_doubles);
+  return values[1];
+}
+
+/* Builds, saves and loads the comparison of the plan three times each;
+ * returns FALSE after printing what is wrong. */
+static gboolean
+bench_comparison (const Org *org,
+                  double    *build_s,
+                  double    *save_s,
+                  double    *load_s)
+{
+  g_autoptr(YqSyncLinks) links = yq_sync_links_new ();
+  g_autoptr(YqSyncProfile) profile = yq_sync_profile_new ();
+  g_autoptr(YqOrgSnapshot) target = build_target (org, links);
+  g_autoptr(YqOrgSnapshot) source = build_source (org);
+  g_autoptr(YqPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  YqPlannerInput input = {
+    .source = source,
+    .target = target,
+    .links = links,
+    .profile = profile,
+    .source_is_platform = FALSE,
+    .previous_people = -1,
+  };
+  double build[3], save[3], load[3];
+  guint expected = yq_org_snapshot_get_n_departments (source) +
+                   yq_org_snapshot_get_n_people (source);
+  gboolean ok = TRUE;
+
+  profile->people_threshold = (gint) org->n_people_changes;
+  plan = yq_planner_plan (&input);
+
+  dir = g_dir_make_tmp ("yq-bench-comparison-XXXXXX", &error);
+  if (dir == NULL)
+    {
+      fprintf (stderr, "No temporary folder: %s\n", error->message);
+      return FALSE;
+    }
+  path = g_build_filename (dir, "comparison.gvariant", NULL);
+
+  for (guint run = 0; run < 3 && ok; run++)
+    {
+      g_autoptr(YqComparison) comparison = NULL;
+      g_autoptr(YqComparison) loaded = NULL;
+      gint64 start = g_get_monotonic_time ();
+      guint counts[YQ_N_COMPARISON_STATUSES][2];
+
+      comparison = yq_comparison_new (&input, plan, YQ_COMPARISON_SIDE_OA,
+                                      YQ_COMPARISON_SIDE_PLATFORM);
+      build[run] = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+
+      start = g_get_monotonic_time ();
+      ok = yq_comparison_save (comparison, path, &error);
+      save[run] = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+      if (!ok)
+        break;
+
+      start = g_get_monotonic_time ();
+      loaded = yq_comparison_load (path, &error);
+      load[run] = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+      ok = loaded != NULL;
+      if (!ok)
+        break;
+
+      /* Every source item is a node; the linked copy adds none but the
+       * removed people and departments. */
+      yq_comparison_get_counts (comparison, counts);
+      if (yq_comparison_get_n_nodes (comparison) < expected ||
+          yq_comparison_get_n_nodes (loaded) != yq_comparison_get_n_nodes (comparison) ||
+          counts[YQ_COMPARISON_NEW][1] != yq_plan_get_counts (plan)->ops[YQ_PLAN_OP_CREATE_PERSON] ||
+          counts[YQ_COMPARISON_REMOVED][1] != yq_plan_get_counts (plan)->ops[YQ_PLAN_OP_REMOVE_PERSON])
+        {
+          fprintf (stderr, "The comparison is wrong: %u nodes (%u loaded), at least %u expected\n",
+                   yq_comparison_get_n_nodes (comparison), yq_comparison_get_n_nodes (loaded),
+                   expected);
+          ok = FALSE;
+        }
+      if (run == 0)
+        printf ("comparison: %u nodes\n", yq_comparison_get_n_nodes (comparison));
+    }
+
+  if (error != NULL)
+    fprintf (stderr, "The comparison failed: %s\n", error->message);
+  remove_tree (dir);
+
+  if (ok)
+    {
+      *build_s = median3 (build);
+      *save_s = median3 (save);
+      *load_s = median3 (load);
+    }
+
+  return ok;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -728,6 +841,8 @@ main (int   argc,
   double plan_cpu_ms = 0;
   double plan_rss_mb;
   double apply_wall_s;
+  double comparison_build_s = -1, comparison_save_s = -1, comparison_load_s = -1;
+  gboolean comparison_ok;
   gboolean met;
   Org org;
 
@@ -738,9 +853,12 @@ main (int   argc,
   plan_wall_ms = bench_plan (&org, &plan_cpu_ms);
   plan_rss_mb = peak_rss_mb ();
   apply_wall_s = plan_wall_ms < 0 ? -1 : bench_apply (&org);
+  comparison_ok = plan_wall_ms >= 0 &&
+                  bench_comparison (&org, &comparison_build_s, &comparison_save_s,
+                                    &comparison_load_s);
   org_clear (&org);
 
-  if (plan_wall_ms < 0 || apply_wall_s < 0)
+  if (plan_wall_ms < 0 || apply_wall_s < 0 || !comparison_ok)
     return EXIT_FAILURE;
 
   printf ("BENCH plan_wall %.1f ms\n", plan_wall_ms);
@@ -754,7 +872,18 @@ main (int   argc,
   else
     printf ("apply target MISSED (apply_wall ≤ %.0f s)\n", APPLY_WALL_TARGET_S);
 
-  met = plan_wall_ms <= PLAN_WALL_TARGET_MS && plan_rss_mb <= PLAN_RSS_TARGET_MB &&
+  printf ("BENCH comparison_build %.3f s\n", comparison_build_s);
+  printf ("BENCH comparison_save %.3f s\n", comparison_save_s);
+  printf ("BENCH comparison_load %.3f s\n", comparison_load_s);
+  if (comparison_build_s <= COMPARISON_TARGET_S && comparison_save_s <= COMPARISON_TARGET_S &&
+      comparison_load_s <= COMPARISON_TARGET_S)
+    printf ("comparison targets met (each ≤ %.0f s)\n", COMPARISON_TARGET_S);
+  else
+    printf ("comparison targets MISSED (each ≤ %.0f s)\n", COMPARISON_TARGET_S);
+
+  met = comparison_build_s <= COMPARISON_TARGET_S && comparison_save_s <= COMPARISON_TARGET_S &&
+        comparison_load_s <= COMPARISON_TARGET_S &&
+        plan_wall_ms <= PLAN_WALL_TARGET_MS && plan_rss_mb <= PLAN_RSS_TARGET_MB &&
         apply_wall_s <= APPLY_WALL_TARGET_S;
   if (met)
     printf ("plan targets met (plan_wall ≤ %.0f ms, plan_rss ≤ %.0f MB)\n",

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "yq-comparison.h"
 #include "yq-dbus-generated.h"
 #include "yq-schedule.h"
 #include "yq-service-error.h"
@@ -80,6 +81,8 @@ typedef struct
   GDBusObjectManager *manager;
   GPtrArray          *fractions;
   guint               steps;
+  /* The Comparison property when the State became final (NULL before). */
+  char               *final_comparison;
 } Client;
 
 static void
@@ -99,6 +102,20 @@ job_changed_cb (GDBusProxy *proxy,
     }
   if (g_variant_lookup (changed, "Step", "&s", NULL))
     client->steps++;
+
+  {
+    const char *state;
+
+    if (g_variant_lookup (changed, "State", "&s", &state) &&
+        !g_str_equal (state, "queued") && !g_str_equal (state, "running"))
+      {
+        g_autoptr(GVariant) comparison = g_dbus_proxy_get_cached_property (proxy, "Comparison");
+
+        g_free (client->final_comparison);
+        client->final_comparison = g_strdup (comparison ? g_variant_get_string (comparison, NULL)
+                                                        : "(not set)");
+      }
+  }
 }
 
 static void
@@ -144,6 +161,7 @@ client_free (Client *client)
   g_dbus_connection_close_sync (client->connection, NULL, NULL);
   g_clear_object (&client->connection);
   g_ptr_array_unref (client->fractions);
+  g_free (client->final_comparison);
   g_free (client);
 }
 
@@ -339,12 +357,112 @@ test_busy_and_cancel (Fixture       *f,
   WAIT_FOR (job_finished (job));
   g_assert_cmpstr (yq_dbus_job_get_state (job), ==, "cancelled");
   g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 5 * G_USEC_PER_SEC);
+  /* A cancelled job keeps no comparison. */
+  g_assert_cmpstr (yq_dbus_job_get_comparison (job), ==, "");
 
   /* Free again. */
   set_latency (f, 0);
   g_free (second);
   second = start_sync (f, "from-platform", TRUE, &error);
   g_assert_no_error (error);
+}
+
+/* A preview job leaves its comparison in a file that loads and agrees with
+ * the job's summary; the property is there when the final state is. */
+static void
+test_preview_comparison (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(Client) client = client_new ();
+  g_autoptr(YqDBusJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) summary = NULL;
+  g_autoptr(YqComparison) comparison = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  JsonObject *counts;
+  const YqPlanCounts *plan_counts;
+  guint status_counts[YQ_N_COMPARISON_STATUSES][2];
+  const char *file;
+  guint n_files = 0;
+
+  /* Older comparisons: only the newest 10 files stay. */
+  dir = g_build_filename (f->sync.data_dir, "comparisons", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("job-%020u-%06u.gvariant", i, 0);
+      g_autofree char *old = g_build_filename (dir, name, NULL);
+
+      g_assert_true (g_file_set_contents (old, "old", -1, &error));
+    }
+
+  path = start_sync (f, "to-oa", TRUE, &error);
+  g_assert_no_error (error);
+  WAIT_FOR ((job = client_get_job (client, path)) != NULL);
+  WAIT_FOR (job_finished (job));
+  g_assert_cmpstr (yq_dbus_job_get_state (job), ==, "succeeded");
+  g_assert_cmpstr (yq_dbus_job_get_kind (job), ==, "sync-preview");
+
+  file = yq_dbus_job_get_comparison (job);
+  g_assert_nonnull (file);
+  g_assert_cmpstr (file, !=, "");
+  g_assert_true (g_str_has_prefix (file, dir));
+  {
+    g_autoptr(GDir) handle = g_dir_open (dir, 0, &error);
+    g_autofree char *oldest = g_build_filename (dir, "job-00000000000000000001-000000.gvariant",
+                                                NULL);
+    g_autofree char *kept = g_build_filename (dir, "job-00000000000000000003-000000.gvariant",
+                                              NULL);
+
+    g_assert_no_error (error);
+    while (g_dir_read_name (handle) != NULL)
+      n_files++;
+    g_assert_cmpuint (n_files, ==, 10);
+    g_assert_false (g_file_test (oldest, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+  }
+  g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  /* Set no later than the final state. */
+  WAIT_FOR (client->final_comparison != NULL);
+  g_assert_cmpstr (client->final_comparison, ==, file);
+
+  comparison = yq_comparison_load (file, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (comparison);
+  g_assert_cmpuint (yq_comparison_get_source_side (comparison), ==, YQ_COMPARISON_SIDE_PLATFORM);
+  g_assert_cmpuint (yq_comparison_get_target_side (comparison), ==, YQ_COMPARISON_SIDE_OA);
+  g_assert_cmpuint (yq_comparison_get_n_nodes (comparison), >, 0);
+
+  summary = json_from_string (yq_dbus_job_get_summary (job), &error);
+  g_assert_no_error (error);
+  counts = json_object_get_object_member (json_node_get_object (summary), "counts");
+  g_assert_nonnull (counts);
+  plan_counts = yq_comparison_get_plan_counts (comparison);
+  for (guint kind = 0; kind < YQ_N_PLAN_OP_KINDS; kind++)
+    g_assert_cmpint (json_object_get_int_member (counts, yq_plan_op_kind_to_string (kind)), ==,
+                     plan_counts->ops[kind]);
+  g_assert_cmpint (json_object_get_int_member (counts, "unchanged-people"), ==,
+                   plan_counts->unchanged_people);
+  g_assert_cmpint (json_object_get_int_member (counts, "source-people"), ==,
+                   plan_counts->source_people);
+  g_assert_cmpint (json_object_get_int_member (counts, "target-people"), ==,
+                   plan_counts->target_people);
+
+  /* The nodes agree with the operations. */
+  yq_comparison_get_counts (comparison, status_counts);
+  g_assert_cmpint (json_object_get_int_member (counts, "create-person"), ==,
+                   status_counts[YQ_COMPARISON_NEW][1]);
+  g_assert_cmpint (json_object_get_int_member (counts, "create-department"), ==,
+                   status_counts[YQ_COMPARISON_NEW][0]);
+  g_assert_cmpint (json_object_get_int_member (counts, "link-person"), ==,
+                   status_counts[YQ_COMPARISON_MATCHED][1]);
+  g_assert_cmpint (json_object_get_int_member (counts, "link-department"), ==,
+                   status_counts[YQ_COMPARISON_MATCHED][0]);
+  g_assert_cmpint (json_object_get_int_member (counts, "remove-person"), ==,
+                   status_counts[YQ_COMPARISON_REMOVED][1]);
+  g_assert_cmpint (json_object_get_int_member (counts, "create-person") +
+                   json_object_get_int_member (counts, "link-person"), >, 0);
 }
 
 static guint
@@ -687,6 +805,7 @@ main (int   argc,
 
   ADD ("two-clients", test_two_clients);
   ADD ("busy-and-cancel", test_busy_and_cancel);
+  ADD ("preview-comparison", test_preview_comparison);
   ADD ("schedule", test_schedule);
   ADD ("failure-notification", test_failure_notification);
   ADD ("resume-after-kill", test_resume_after_kill);

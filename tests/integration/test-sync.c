@@ -41,6 +41,8 @@ apply (YqSyncFixture    *f,
 {
   g_autoptr(YqSyncRun) run = NULL;
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(YqPlan) main_plan = NULL;
+  gint64 run_id;
 
   run = yq_sync_run_new (f->store, f->secrets, f->connector_id, direction, error);
   g_assert_nonnull (run);
@@ -49,7 +51,25 @@ apply (YqSyncFixture    *f,
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 
-  return yq_sync_run_apply_finish (run, result, plan, error);
+  run_id = yq_sync_run_apply_finish (run, result, &main_plan, error);
+
+  /* The run keeps the comparison of its main plan, blocked or not. */
+  if (main_plan != NULL)
+    {
+      YqComparison *comparison = yq_sync_run_get_comparison (run);
+
+      g_assert_nonnull (comparison);
+      g_assert_cmpmem (yq_comparison_get_plan_counts (comparison), sizeof (YqPlanCounts),
+                       yq_plan_get_counts (main_plan), sizeof (YqPlanCounts));
+      g_assert_cmpint (yq_comparison_needs_confirmation (comparison), ==,
+                       yq_plan_needs_confirmation (main_plan));
+      g_assert_cmpuint (yq_comparison_get_blocks (comparison)->len, ==,
+                        yq_plan_get_blocks (main_plan)->len);
+    }
+  if (plan != NULL)
+    *plan = g_steal_pointer (&main_plan);
+
+  return run_id;
 }
 
 static YqPlan *
@@ -69,6 +89,27 @@ preview (YqSyncFixture   *f,
 
   plan = yq_sync_run_preview_finish (run, result, &error);
   g_assert_no_error (error);
+
+  /* The comparison of the previewed plan: platform vs OA for to-oa. */
+  {
+    YqComparison *comparison = yq_sync_run_get_comparison (run);
+    guint counts[YQ_N_COMPARISON_STATUSES][2];
+
+    g_assert_nonnull (comparison);
+    g_assert_cmpmem (yq_comparison_get_plan_counts (comparison), sizeof (YqPlanCounts),
+                     yq_plan_get_counts (plan), sizeof (YqPlanCounts));
+    if (direction == YQ_SYNC_DIRECTION_TO_OA)
+      {
+        g_assert_cmpuint (yq_comparison_get_source_side (comparison), ==,
+                          YQ_COMPARISON_SIDE_PLATFORM);
+        g_assert_cmpuint (yq_comparison_get_target_side (comparison), ==, YQ_COMPARISON_SIDE_OA);
+      }
+    yq_comparison_get_counts (comparison, counts);
+    g_assert_cmpuint (counts[YQ_COMPARISON_NEW][1], ==,
+                      yq_plan_get_counts (plan)->ops[YQ_PLAN_OP_CREATE_PERSON]);
+    g_assert_cmpuint (counts[YQ_COMPARISON_NEW][0], ==,
+                      yq_plan_get_counts (plan)->ops[YQ_PLAN_OP_CREATE_DEPARTMENT]);
+  }
 
   return plan;
 }
