@@ -560,12 +560,21 @@ yq_sync_runs_list (YqStore  *store,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = yq_store_prepare (store, SELECT_RUN "WHERE connector_id = ?1 ORDER BY id DESC LIMIT ?2",
-                           error);
+  g_return_val_if_fail (connector_id >= 0, NULL);
+
+  /* Two statements rather than "?1 = 0 OR connector_id = ?1", which would
+   * keep SQLite from using the connector's index. */
+  if (connector_id > 0)
+    stmt = yq_store_prepare (store,
+                             SELECT_RUN "WHERE connector_id = ?1 ORDER BY id DESC LIMIT ?2",
+                             error);
+  else
+    stmt = yq_store_prepare (store, SELECT_RUN "ORDER BY id DESC LIMIT ?2", error);
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_int64 (stmt, 1, connector_id);
+  if (connector_id > 0)
+    sqlite3_bind_int64 (stmt, 1, connector_id);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (runs, run_from_row (stmt));

@@ -131,7 +131,8 @@ gboolean         yq_sync_runs_finish       (YqStore          *store,
 YqSyncRunRecord *yq_sync_runs_get          (YqStore          *store,
                                             gint64            run_id,
                                             GError          **error);
-/* Newest first; @limit 0 for all. */
+/* Newest first; @connector_id 0 for the runs of every connector, @limit 0
+ * for all. */
 GPtrArray       *yq_sync_runs_list         (YqStore          *store,
                                             gint64            connector_id,
                                             guint             limit,

@@ -393,6 +393,60 @@ test_unfinished_runs (Fixture       *f,
   g_assert_cmpuint (runs->len, ==, 0);
 }
 
+/* Connector 0 lists the runs of every connector, newest first. */
+static void
+test_list_all_connectors (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(YqConnector) other = yq_connector_new (YQ_CONNECTOR_PRESET_YZJ_PUBLIC);
+  g_autoptr(YqSyncProfile) profile = yq_sync_profile_new ();
+  g_autoptr(YqPlan) plan = yq_plan_new ();
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 other_id;
+  gint64 first, second, third;
+
+  yq_connector_set_name (other, "分公司");
+  yq_connector_set_tenant_id (other, "10110");
+  yq_connector_set_app_key (other, "app2");
+  g_assert_true (yq_connectors_save (f->store, f->secrets, other, "s1", "s2", &error));
+  g_assert_no_error (error);
+  other_id = yq_connector_get_id (other);
+
+  first = yq_sync_runs_create (f->store, f->connector, YQ_SYNC_DIRECTION_FROM_PLATFORM, profile,
+                               FALSE, plan, &error);
+  g_assert_no_error (error);
+  second = yq_sync_runs_create (f->store, other_id, YQ_SYNC_DIRECTION_TO_OA, profile, FALSE,
+                                plan, &error);
+  g_assert_no_error (error);
+  third = yq_sync_runs_create (f->store, f->connector, YQ_SYNC_DIRECTION_TO_OA, profile, FALSE,
+                               plan, &error);
+  g_assert_no_error (error);
+
+  runs = yq_sync_runs_list (f->store, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 3);
+  g_assert_cmpint (((YqSyncRunRecord *) g_ptr_array_index (runs, 0))->id, ==, third);
+  g_assert_cmpint (((YqSyncRunRecord *) g_ptr_array_index (runs, 1))->id, ==, second);
+  g_assert_cmpint (((YqSyncRunRecord *) g_ptr_array_index (runs, 1))->connector_id, ==, other_id);
+  g_assert_cmpint (((YqSyncRunRecord *) g_ptr_array_index (runs, 2))->id, ==, first);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  /* The limit applies across connectors too. */
+  runs = yq_sync_runs_list (f->store, 0, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 2);
+  g_assert_cmpint (((YqSyncRunRecord *) g_ptr_array_index (runs, 1))->id, ==, second);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  /* One connector still gets only its own. */
+  runs = yq_sync_runs_list (f->store, f->connector, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 2);
+  g_assert_cmpint (((YqSyncRunRecord *) g_ptr_array_index (runs, 0))->id, ==, third);
+  g_assert_cmpint (((YqSyncRunRecord *) g_ptr_array_index (runs, 1))->id, ==, first);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -407,6 +461,7 @@ main (int   argc,
   ADD ("profiles-and-rule", test_profiles_and_rule);
   ADD ("lease", test_lease);
   ADD ("unfinished-runs", test_unfinished_runs);
+  ADD ("list-all-connectors", test_list_all_connectors);
 
 #undef ADD
 
