@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
@@ -17,8 +19,9 @@ struct _YqRunDialog
   AdwWindow        parent_instance;
 
   /* Template widgets */
-  AdwWindowTitle  *window_title;
+  AdwViewSwitcherTitle *switcher_title;
   GtkStack        *stack;
+  AdwViewStack    *view_stack;
   AdwActionRow    *connector_row;
   AdwActionRow    *direction_row;
   AdwActionRow    *state_row;
@@ -31,9 +34,31 @@ struct _YqRunDialog
   AdwPreferencesGroup *warnings_group;
   GtkListBox      *warnings_list;
   AdwStatusPage   *error_page;
+  GtkSearchEntry  *ops_search_entry;
+  GtkDropDown     *ops_state_dropdown;
+  GtkStack        *ops_stack;
+  GtkColumnView   *ops_view;
+  GtkFilterListModel *ops_filter_model;
+  GtkCustomFilter *ops_filter;
+  GtkSignalListItemFactory *seq_factory;
+  GtkSignalListItemFactory *op_state_factory;
+  GtkSignalListItemFactory *op_factory;
+  GtkSignalListItemFactory *op_result_factory;
+  AdwStatusPage   *ops_empty_page;
 
   YqStore         *store;
   gint64           run_id;
+  GListStore      *ops;
+  char            *ops_search;
+};
+
+/* The choices of the state drop-down, in its order. */
+enum {
+  OPS_FILTER_ALL,
+  OPS_FILTER_FAILED,
+  OPS_FILTER_DONE,
+  OPS_FILTER_SKIPPED,
+  OPS_FILTER_PENDING,
 };
 
 enum {
@@ -46,6 +71,116 @@ enum {
 G_DEFINE_FINAL_TYPE (YqRunDialog, yq_run_dialog, ADW_TYPE_WINDOW)
 
 static GParamSpec *properties[N_PROPS];
+
+/* ---- One journal row ------------------------------------------------------ */
+
+#define YQ_TYPE_RUN_OP (yq_run_op_get_type ())
+
+G_DECLARE_FINAL_TYPE (YqRunOp, yq_run_op, YQ, RUN_OP, GObject)
+
+struct _YqRunOp
+{
+  GObject        parent_instance;
+
+  guint          seq;
+  YqSyncOpState  state;
+  char          *description;
+  char          *result_id;
+  char          *error;
+  /* The description, ID and error, casefolded, for the search. */
+  char          *haystack;
+};
+
+G_DEFINE_FINAL_TYPE (YqRunOp, yq_run_op, G_TYPE_OBJECT)
+
+static void
+yq_run_op_finalize (GObject *object)
+{
+  YqRunOp *self = YQ_RUN_OP (object);
+
+  g_free (self->description);
+  g_free (self->result_id);
+  g_free (self->error);
+  g_free (self->haystack);
+
+  G_OBJECT_CLASS (yq_run_op_parent_class)->finalize (object);
+}
+
+static void
+yq_run_op_class_init (YqRunOpClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = yq_run_op_finalize;
+}
+
+static void
+yq_run_op_init (YqRunOp *self)
+{
+}
+
+static const char *op_state_label (YqSyncOpState state);
+
+static YqRunOp *
+yq_run_op_new (YqSyncOpRecord *record)
+{
+  YqRunOp *self = g_object_new (YQ_TYPE_RUN_OP, NULL);
+  g_autofree char *text = NULL;
+
+  self->seq = record->seq;
+  self->state = record->state;
+  self->description = yq_plan_op_describe (record->op);
+  self->result_id = g_steal_pointer (&record->result_id);
+  self->error = g_steal_pointer (&record->error);
+
+  text = g_strjoin ("\n", op_state_label (self->state), self->description,
+                    self->result_id != NULL ? self->result_id : "",
+                    self->error != NULL ? self->error : "",
+                    NULL);
+  self->haystack = g_utf8_casefold (text, -1);
+
+  return self;
+}
+
+static const char *
+op_state_label (YqSyncOpState state)
+{
+  switch (state)
+    {
+    case YQ_SYNC_OP_PENDING:
+      /* Translators: the state of one operation of a sync run. */
+      return C_("operation state", "Pending");
+    case YQ_SYNC_OP_RUNNING:
+      /* Translators: the state of one operation of a sync run that was
+       * being applied when the run stopped. */
+      return C_("operation state", "Running");
+    case YQ_SYNC_OP_DONE:
+      return C_("operation state", "Done");
+    case YQ_SYNC_OP_FAILED:
+      return C_("operation state", "Failed");
+    case YQ_SYNC_OP_SKIPPED:
+      return C_("operation state", "Skipped");
+    default:
+      return yq_sync_op_state_to_string (state);
+    }
+}
+
+static const char *
+op_state_icon (YqSyncOpState state)
+{
+  switch (state)
+    {
+    case YQ_SYNC_OP_DONE:
+      return "object-select-symbolic";
+    case YQ_SYNC_OP_FAILED:
+      return "dialog-error-symbolic";
+    case YQ_SYNC_OP_SKIPPED:
+      return "media-skip-forward-symbolic";
+    case YQ_SYNC_OP_RUNNING:
+      return "media-playback-start-symbolic";
+    case YQ_SYNC_OP_PENDING:
+    default:
+      return "content-loading-symbolic";
+    }
+}
 
 static char *
 format_seconds (gint64 unix_time)
@@ -176,6 +311,221 @@ show_messages (AdwPreferencesGroup *group,
   gtk_widget_set_visible (GTK_WIDGET (group), n > 0);
 }
 
+/* ---- The operations page --------------------------------------------------- */
+
+static void
+setup_op_label_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+setup_seq_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  setup_op_label_cb (factory, item, user_data);
+  gtk_label_set_xalign (GTK_LABEL (gtk_list_item_get_child (item)), 1);
+  gtk_widget_add_css_class (gtk_list_item_get_child (item), "numeric");
+  gtk_widget_add_css_class (gtk_list_item_get_child (item), "dim-label");
+}
+
+static void
+setup_op_state_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  gtk_box_append (GTK_BOX (box), gtk_image_new ());
+  gtk_box_append (GTK_BOX (box), gtk_label_new (NULL));
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_seq_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  YqRunOp *op = gtk_list_item_get_item (item);
+  g_autofree char *text = g_strdup_printf ("%u", op->seq);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static void
+bind_op_state_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  user_data)
+{
+  YqRunOp *op = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *image = gtk_widget_get_first_child (box);
+  GtkWidget *label = gtk_widget_get_last_child (box);
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (image), op_state_icon (op->state));
+  gtk_label_set_text (GTK_LABEL (label), op_state_label (op->state));
+  if (op->state == YQ_SYNC_OP_FAILED)
+    gtk_widget_add_css_class (box, "error");
+  else
+    gtk_widget_remove_css_class (box, "error");
+  if (op->state == YQ_SYNC_OP_DONE)
+    gtk_widget_add_css_class (box, "success");
+  else
+    gtk_widget_remove_css_class (box, "success");
+}
+
+static void
+bind_op_cb (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  YqRunOp *op = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+
+  gtk_label_set_text (GTK_LABEL (label), op->description);
+  gtk_widget_set_tooltip_text (label, op->description);
+}
+
+static void
+bind_op_result_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  user_data)
+{
+  YqRunOp *op = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  const char *text = op->error != NULL ? op->error
+                   : op->result_id != NULL ? op->result_id : "";
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, *text != '\0' ? text : NULL);
+  if (op->error != NULL)
+    gtk_widget_add_css_class (label, "error");
+  else
+    gtk_widget_remove_css_class (label, "error");
+}
+
+static gboolean
+filter_op (gpointer item,
+           gpointer user_data)
+{
+  YqRunDialog *self = user_data;
+  YqRunOp *op = item;
+  gboolean state_matches;
+
+  switch (gtk_drop_down_get_selected (self->ops_state_dropdown))
+    {
+    case OPS_FILTER_FAILED:
+      state_matches = op->state == YQ_SYNC_OP_FAILED;
+      break;
+    case OPS_FILTER_DONE:
+      state_matches = op->state == YQ_SYNC_OP_DONE;
+      break;
+    case OPS_FILTER_SKIPPED:
+      state_matches = op->state == YQ_SYNC_OP_SKIPPED;
+      break;
+    case OPS_FILTER_PENDING:
+      state_matches = op->state == YQ_SYNC_OP_PENDING || op->state == YQ_SYNC_OP_RUNNING;
+      break;
+    case OPS_FILTER_ALL:
+    default:
+      state_matches = TRUE;
+      break;
+    }
+
+  return state_matches &&
+         (self->ops_search == NULL || strstr (op->haystack, self->ops_search) != NULL);
+}
+
+static void
+update_ops_page (YqRunDialog *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->ops_filter_model)) > 0)
+    {
+      gtk_stack_set_visible_child_name (self->ops_stack, "list");
+      return;
+    }
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->ops)) == 0)
+    {
+      adw_status_page_set_icon_name (self->ops_empty_page, "action-unavailable-symbolic");
+      adw_status_page_set_title (self->ops_empty_page, _("No Operations"));
+      adw_status_page_set_description (self->ops_empty_page,
+                                       _("This run had nothing to change, or it was blocked "
+                                         "before it changed anything."));
+    }
+  else
+    {
+      adw_status_page_set_icon_name (self->ops_empty_page, "edit-find-symbolic");
+      adw_status_page_set_title (self->ops_empty_page, _("No Matching Operations"));
+      adw_status_page_set_description (self->ops_empty_page,
+                                       _("Try other words, or show operations in every state."));
+    }
+  gtk_stack_set_visible_child_name (self->ops_stack, "empty");
+}
+
+static void
+ops_search_changed_cb (YqRunDialog *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->ops_search_entry));
+  GtkFilterChange change;
+
+  if (!yq_sync_ui_fold_search (&self->ops_search, text, &change))
+    return;
+
+  gtk_filter_changed (GTK_FILTER (self->ops_filter), change);
+  update_ops_page (self);
+}
+
+static void
+ops_stop_search_cb (YqRunDialog *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->ops_search_entry), "");
+}
+
+static void
+ops_state_changed_cb (YqRunDialog *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->ops_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_ops_page (self);
+}
+
+static void
+load_ops (YqRunDialog *self)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+
+  records = yq_sync_runs_get_ops (self->store, self->run_id, -1, &error);
+  if (records == NULL)
+    {
+      g_warning ("Could not read the operations of sync run %lld: %s",
+                 (long long) self->run_id, error->message);
+      adw_status_page_set_icon_name (self->ops_empty_page, "dialog-error-symbolic");
+      adw_status_page_set_title (self->ops_empty_page, _("Cannot Show the Operations"));
+      adw_status_page_set_description (self->ops_empty_page, error->message);
+      gtk_stack_set_visible_child_name (self->ops_stack, "empty");
+      gtk_widget_set_sensitive (GTK_WIDGET (self->ops_search_entry), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->ops_state_dropdown), FALSE);
+      return;
+    }
+
+  items = g_ptr_array_new_full (records->len, g_object_unref);
+  for (guint i = 0; i < records->len; i++)
+    g_ptr_array_add (items, yq_run_op_new (g_ptr_array_index (records, i)));
+
+  g_list_store_splice (self->ops, 0, g_list_model_get_n_items (G_LIST_MODEL (self->ops)),
+                       items->pdata, items->len);
+  update_ops_page (self);
+}
+
 static void
 load (YqRunDialog *self)
 {
@@ -194,7 +544,7 @@ load (YqRunDialog *self)
 
   /* Translators: the subtitle of the sync run window; %s is a number. */
   subtitle = g_strdup_printf (_("Run %s"), id_text);
-  adw_window_title_set_subtitle (self->window_title, subtitle);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
 
   if (self->store == NULL)
     return;
@@ -204,6 +554,8 @@ load (YqRunDialog *self)
     {
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
+      /* Nothing to switch between. */
+      adw_view_switcher_title_set_stack (self->switcher_title, NULL);
       return;
     }
 
@@ -245,6 +597,7 @@ load (YqRunDialog *self)
   show_counts (self, record->counts);
   show_messages (self->errors_group, self->errors_list, record->errors);
   show_messages (self->warnings_group, self->warnings_list, record->warnings);
+  load_ops (self);
 
   gtk_stack_set_visible_child_name (self->stack, "details");
 }
@@ -273,6 +626,8 @@ yq_run_dialog_finalize (GObject *object)
   YqRunDialog *self = YQ_RUN_DIALOG (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->ops);
+  g_clear_pointer (&self->ops_search, g_free);
 
   G_OBJECT_CLASS (yq_run_dialog_parent_class)->finalize (object);
 }
@@ -348,8 +703,9 @@ yq_run_dialog_class_init (YqRunDialogClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/yq-run-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, YqRunDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, view_stack);
   gtk_widget_class_bind_template_child (widget_class, YqRunDialog, connector_row);
   gtk_widget_class_bind_template_child (widget_class, YqRunDialog, direction_row);
   gtk_widget_class_bind_template_child (widget_class, YqRunDialog, state_row);
@@ -362,6 +718,20 @@ yq_run_dialog_class_init (YqRunDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YqRunDialog, warnings_group);
   gtk_widget_class_bind_template_child (widget_class, YqRunDialog, warnings_list);
   gtk_widget_class_bind_template_child (widget_class, YqRunDialog, error_page);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, ops_search_entry);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, ops_state_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, ops_stack);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, ops_view);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, ops_filter_model);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, ops_filter);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, seq_factory);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, op_state_factory);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, op_factory);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, op_result_factory);
+  gtk_widget_class_bind_template_child (widget_class, YqRunDialog, ops_empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, ops_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ops_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ops_state_changed_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -370,6 +740,20 @@ static void
 yq_run_dialog_init (YqRunDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->ops = g_list_store_new (YQ_TYPE_RUN_OP);
+  gtk_custom_filter_set_filter_func (self->ops_filter, filter_op, self, NULL);
+  gtk_filter_list_model_set_model (self->ops_filter_model, G_LIST_MODEL (self->ops));
+  gtk_search_entry_set_key_capture_widget (self->ops_search_entry, GTK_WIDGET (self->ops_view));
+
+  g_signal_connect (self->seq_factory, "setup", G_CALLBACK (setup_seq_cb), NULL);
+  g_signal_connect (self->seq_factory, "bind", G_CALLBACK (bind_seq_cb), NULL);
+  g_signal_connect (self->op_state_factory, "setup", G_CALLBACK (setup_op_state_cb), NULL);
+  g_signal_connect (self->op_state_factory, "bind", G_CALLBACK (bind_op_state_cb), NULL);
+  g_signal_connect (self->op_factory, "setup", G_CALLBACK (setup_op_label_cb), NULL);
+  g_signal_connect (self->op_factory, "bind", G_CALLBACK (bind_op_cb), NULL);
+  g_signal_connect (self->op_result_factory, "setup", G_CALLBACK (setup_op_label_cb), NULL);
+  g_signal_connect (self->op_result_factory, "bind", G_CALLBACK (bind_op_result_cb), NULL);
 }
 
 /**

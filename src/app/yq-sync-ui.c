@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
@@ -492,4 +494,27 @@ yq_sync_ui_message_toast_new (const char *message)
   adw_toast_set_timeout (toast, 10);
 
   return toast;
+}
+
+gboolean
+yq_sync_ui_fold_search (char            **folded,
+                        const char       *text,
+                        GtkFilterChange  *change)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  g_autofree char *old = g_steal_pointer (folded);
+
+  *folded = *stripped != '\0' ? g_utf8_casefold (stripped, -1) : NULL;
+  if (g_strcmp0 (old, *folded) == 0)
+    return FALSE;
+
+  /* Typing on narrows the matches, deleting widens them. */
+  if (old == NULL || (*folded != NULL && strstr (*folded, old) != NULL))
+    *change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (*folded == NULL || strstr (old, *folded) != NULL)
+    *change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else
+    *change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  return TRUE;
 }

@@ -27,6 +27,12 @@ char       *yq_sync_ui_format_job_summary  (const char      *summary_json,
                                             guint            max_warnings,
                                             char           **warnings);
 char      **yq_sync_ui_parse_messages      (const char      *json_array);
+/* Replaces *@folded with @text stripped and casefolded (%NULL when empty).
+ * Returns %FALSE when that changes nothing, else sets @change to how a
+ * filter on it changed. */
+gboolean    yq_sync_ui_fold_search         (char           **folded,
+                                            const char      *text,
+                                            GtkFilterChange *change);
 AdwToast   *yq_sync_ui_started_toast_new   (const char      *job_path,
                                             gboolean         dry_run);
 AdwToast   *yq_sync_ui_message_toast_new   (const char      *message);

@@ -154,16 +154,6 @@ visible_page (Fixture *fixture)
   return gtk_stack_get_visible_child_name (CHILD (fixture->view, YQ_TYPE_CONNECTORS_VIEW, "stack"));
 }
 
-/* What a response button of the dialog does. */
-static void
-respond (AdwMessageDialog *dialog,
-         const char       *response)
-{
-  g_assert_true (adw_message_dialog_has_response (dialog, response));
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
 static void
 test_empty_state (Fixture       *fixture,
                   gconstpointer  data)
@@ -351,7 +341,7 @@ test_add_edit_delete (Fixture       *fixture,
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "delete"), ==,
                    ADW_RESPONSE_DESTRUCTIVE);
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
-  respond (dialog, "cancel");
+  yq_test_respond (dialog, "cancel");
   YQ_WAIT_FOR (yq_test_find_window (ADW_TYPE_MESSAGE_DIALOG) == NULL);
   g_clear_pointer (&connectors, g_ptr_array_unref);
   connectors = list_connectors (fixture);
@@ -360,7 +350,7 @@ test_add_edit_delete (Fixture       *fixture,
   yq_test_click (CHILD (row, YQ_TYPE_CONNECTOR_ROW, "delete_button"));
   dialog = (AdwMessageDialog *) yq_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
-  respond (dialog, "delete");
+  yq_test_respond (dialog, "delete");
   YQ_WAIT_FOR (yq_test_find_window (ADW_TYPE_MESSAGE_DIALOG) == NULL);
 
   g_clear_pointer (&connectors, g_ptr_array_unref);

@@ -104,39 +104,13 @@ find_connector_row (Fixture *fixture,
   g_assert_not_reached ();
 }
 
-/* Depth-first over the widget tree below @root, @root included. */
-static GtkWidget *
-next_widget (GtkWidget *root,
-             GtkWidget *widget)
-{
-  if (gtk_widget_get_first_child (widget) != NULL)
-    return gtk_widget_get_first_child (widget);
-
-  while (widget != root && gtk_widget_get_next_sibling (widget) == NULL)
-    widget = gtk_widget_get_parent (widget);
-
-  return widget == root ? NULL : gtk_widget_get_next_sibling (widget);
-}
-
 static GtkWidget *
 find_label (GtkWidget  *root,
             const char *needle)
 {
-  for (GtkWidget *w = root; w != NULL; w = next_widget (root, w))
+  for (GtkWidget *w = root; w != NULL; w = yq_test_next_widget (root, w))
     if (GTK_IS_LABEL (w) && gtk_widget_is_drawable (w) &&
         strstr (gtk_label_get_text (GTK_LABEL (w)), needle) != NULL)
-      return w;
-
-  return NULL;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  for (GtkWidget *w = root; w != NULL; w = next_widget (root, w))
-    if (GTK_IS_BUTTON (w) && gtk_widget_is_drawable (w) &&
-        g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0)
       return w;
 
   return NULL;
@@ -146,7 +120,7 @@ static gboolean
 has_css_class_below (GtkWidget  *root,
                      const char *css_class)
 {
-  for (GtkWidget *w = root; w != NULL; w = next_widget (root, w))
+  for (GtkWidget *w = root; w != NULL; w = yq_test_next_widget (root, w))
     if (gtk_widget_has_css_class (w, css_class))
       return TRUE;
 
@@ -172,7 +146,7 @@ find_menu_item (GtkWidget  *popover,
 
   g_assert_true (model_button != G_TYPE_INVALID);
 
-  for (GtkWidget *w = popover; w != NULL; w = next_widget (popover, w))
+  for (GtkWidget *w = popover; w != NULL; w = yq_test_next_widget (popover, w))
     {
       g_autofree char *item_text = NULL;
       g_autofree char *item_stripped = NULL;
@@ -224,24 +198,6 @@ click_sync_item (Fixture    *fixture,
   g_assert_nonnull (menu_item);
   g_signal_emit_by_name (menu_item, "clicked");
   YQ_WAIT_FOR (!gtk_widget_get_visible (GTK_WIDGET (popover)));
-}
-
-static AdwMessageDialog *
-wait_dialog (void)
-{
-  YQ_WAIT_FOR (yq_test_find_window (ADW_TYPE_MESSAGE_DIALOG) != NULL);
-
-  return ADW_MESSAGE_DIALOG (yq_test_find_window (ADW_TYPE_MESSAGE_DIALOG));
-}
-
-static void
-respond (AdwMessageDialog *dialog,
-         const char       *response)
-{
-  g_assert_true (adw_message_dialog_has_response (dialog, response));
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  YQ_WAIT_FOR (yq_test_find_window (ADW_TYPE_MESSAGE_DIALOG) == NULL);
 }
 
 static void
@@ -439,28 +395,28 @@ test_start_sync (Fixture       *fixture,
   /* Applying asks first, naming the connector and the direction;
    * cancelling starts nothing. */
   click_sync_item (fixture, yzj, "_Sync to OA");
-  dialog = wait_dialog ();
+  dialog = yq_test_wait_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Sync to OA?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“Hangzhou Office”"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "OA directory"));
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "apply"), ==,
                    ADW_RESPONSE_DESTRUCTIVE);
-  respond (dialog, "cancel");
+  yq_test_respond (dialog, "cancel");
   yq_test_drain ();
   g_assert_cmpuint (fixture->service->start_calls->len, ==, 1);
 
   click_sync_item (fixture, yzj, "_Sync to OA");
-  respond (wait_dialog (), "apply");
+  yq_test_respond (yq_test_wait_message_dialog (), "apply");
   YQ_WAIT_FOR (fixture->service->start_calls->len == 2);
   assert_start_call (fixture->service, 1, yzj, "to-oa", FALSE, FALSE);
   YQ_WAIT_FOR (find_label (overlay, "Sync started") != NULL);
 
   click_sync_item (fixture, yzj, "_Refresh from Platform");
-  dialog = wait_dialog ();
+  dialog = yq_test_wait_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Refresh from Platform?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“Hangzhou Office”"));
-  respond (dialog, "apply");
+  yq_test_respond (dialog, "apply");
   YQ_WAIT_FOR (fixture->service->start_calls->len == 3);
   assert_start_call (fixture->service, 2, yzj, "from-platform", FALSE, FALSE);
 
@@ -469,15 +425,15 @@ test_start_sync (Fixture       *fixture,
   assert_start_call (fixture->service, 3, yzj, "to-platform", TRUE, FALSE);
 
   click_sync_item (fixture, yzj, "Sync to Pl_atform");
-  dialog = wait_dialog ();
+  dialog = yq_test_wait_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Sync to Platform?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“Hangzhou Office”"));
-  respond (dialog, "apply");
+  yq_test_respond (dialog, "apply");
   YQ_WAIT_FOR (fixture->service->start_calls->len == 5);
   assert_start_call (fixture->service, 4, yzj, "to-platform", FALSE, FALSE);
 
   /* The toast's button leads to the job it speaks of. */
-  YQ_WAIT_FOR ((show_button = find_button (overlay, "_Show")) != NULL);
+  YQ_WAIT_FOR ((show_button = yq_test_find_button (overlay, "_Show")) != NULL);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (show_button)), ==,
                    "win.show-job");
   shown_path = g_variant_get_string (gtk_actionable_get_action_target_value (
@@ -529,7 +485,7 @@ test_start_fails (Fixture       *fixture,
 
   /* No service and nothing to start it from on the test bus. */
   click_sync_item (fixture, id, "_Preview Sync to OA");
-  dialog = wait_dialog ();
+  dialog = yq_test_wait_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Cannot Start the Sync");
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), !=, "");
   /* The D-Bus error name is left out. */
@@ -739,7 +695,7 @@ test_service_comes_and_goes (Fixture       *fixture,
 static const char *
 next_run_text (GtkListBoxRow *row)
 {
-  for (GtkWidget *w = GTK_WIDGET (row); w != NULL; w = next_widget (GTK_WIDGET (row), w))
+  for (GtkWidget *w = GTK_WIDGET (row); w != NULL; w = yq_test_next_widget (GTK_WIDGET (row), w))
     if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_widget_get_name (w), "next-run") == 0)
       return gtk_label_get_text (GTK_LABEL (w));
 

@@ -481,3 +481,46 @@ yq_fake_service_stop (YqFakeService *service)
   g_free (service->http);
   g_free (service);
 }
+
+GtkWidget *
+yq_test_next_widget (GtkWidget *root,
+                     GtkWidget *widget)
+{
+  if (gtk_widget_get_first_child (widget) != NULL)
+    return gtk_widget_get_first_child (widget);
+
+  while (widget != root && gtk_widget_get_next_sibling (widget) == NULL)
+    widget = gtk_widget_get_parent (widget);
+
+  return widget == root ? NULL : gtk_widget_get_next_sibling (widget);
+}
+
+GtkWidget *
+yq_test_find_button (GtkWidget  *root,
+                     const char *label)
+{
+  for (GtkWidget *w = root; w != NULL; w = yq_test_next_widget (root, w))
+    if (GTK_IS_BUTTON (w) && gtk_widget_is_drawable (w) &&
+        g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0)
+      return w;
+
+  return NULL;
+}
+
+AdwMessageDialog *
+yq_test_wait_message_dialog (void)
+{
+  YQ_WAIT_FOR (yq_test_find_window (ADW_TYPE_MESSAGE_DIALOG) != NULL);
+
+  return ADW_MESSAGE_DIALOG (yq_test_find_window (ADW_TYPE_MESSAGE_DIALOG));
+}
+
+void
+yq_test_respond (AdwMessageDialog *dialog,
+                 const char       *response)
+{
+  g_assert_true (adw_message_dialog_has_response (dialog, response));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  YQ_WAIT_FOR (yq_test_find_window (ADW_TYPE_MESSAGE_DIALOG) == NULL);
+}

@@ -70,6 +70,18 @@ void           yq_test_store_result         (GObject      *source,
                                              GAsyncResult *result,
                                              gpointer      user_data);
 void           yq_test_click                (GtkWidget   *button);
+/* Depth-first over the widget tree below @root, @root included. */
+GtkWidget     *yq_test_next_widget          (GtkWidget   *root,
+                                             GtkWidget   *widget);
+/* The first drawable button below @root labelled @label, or %NULL. */
+GtkWidget     *yq_test_find_button          (GtkWidget   *root,
+                                             const char  *label);
+/* Waits for a message dialog to show, and returns it. */
+AdwMessageDialog *yq_test_wait_message_dialog (void);
+/* Answers @dialog with @response (which it must offer) and waits for it to
+ * go. */
+void           yq_test_respond              (AdwMessageDialog *dialog,
+                                             const char  *response);
 gboolean       yq_test_label_shows          (GtkLabel    *label,
                                              const char  *needle);
 
