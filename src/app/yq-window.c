@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "yq-connectors-view.h"
+#include "yq-org-view.h"
 #include "yq-run-dialog.h"
 #include "yq-settings-view.h"
 #include "yq-window.h"
@@ -24,6 +25,7 @@ struct _YqWindow
   GtkLabel             *settings_label;
   GtkStack             *content_stack;
   YqConnectorsView     *connectors_view;
+  YqOrgView            *org_view;
   YqSettingsView       *settings_view;
   AdwStatusPage        *error_page;
 
@@ -222,6 +224,10 @@ yq_window_constructed (GObject *object)
                 "store", self->store,
                 "secrets", self->secrets,
                 NULL);
+  g_object_set (self->org_view,
+                "store", self->store,
+                "secrets", self->secrets,
+                NULL);
   g_object_set (self->settings_view,
                 "store", self->store,
                 "secrets", self->secrets,
@@ -321,6 +327,7 @@ yq_window_class_init (YqWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (YQ_TYPE_CONNECTORS_VIEW);
+  g_type_ensure (YQ_TYPE_ORG_VIEW);
   g_type_ensure (YQ_TYPE_SETTINGS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/yq-window.ui");
@@ -333,6 +340,7 @@ yq_window_class_init (YqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YqWindow, settings_label);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, connectors_view);
+  gtk_widget_class_bind_template_child (widget_class, YqWindow, org_view);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, settings_view);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, error_page);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_selected_cb);
