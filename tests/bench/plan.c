@@ -55,6 +55,7 @@
 #include "yq-comparison.h"
 #include "yq-connectors.h"
 #include "yq-planner.h"
+#include "yq-bench-org.h"
 #include "yq-sync-runs.h"
 
 #define PLAN_WALL_TARGET_MS 300.0
@@ -62,32 +63,6 @@
 #define APPLY_WALL_TARGET_S 3.0
 #define APPLY_CHUNK         2000
 #define COMPARISON_TARGET_S 1.0
-
-/* A small deterministic generator (xorshift32). */
-static guint32 rng_state = 2463534242u;
-
-static guint32
-rng (void)
-{
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 17;
-  rng_state ^= rng_state << 5;
-  return rng_state;
-}
-
-static guint
-env_uint (const char *name,
-          guint       min,
-          guint       fallback)
-{
-  const char *text = g_getenv (name);
-  guint64 value;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, min, G_MAXUINT, &value, NULL))
-    return fallback;
-
-  return (guint) value;
-}
 
 static double
 cpu_ms (void)
@@ -97,336 +72,6 @@ cpu_ms (void)
   getrusage (RUSAGE_SELF, &usage);
   return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0;
-}
-
-static double
-peak_rss_mb (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return (double) usage.ru_maxrss / 1024.0;
-}
-
-/* The organisation */
-
-typedef enum
-{
-  CHANGE_NONE,
-  CHANGE_RENAME,
-  CHANGE_MOVE,
-  CHANGE_NEW,
-  CHANGE_NEW_MATCHED,
-  CHANGE_REMOVED,
-  CHANGE_FIELDS,
-} Change;
-
-typedef struct
-{
-  guint   n_people;
-  guint   n_departments;
-  guint  *parent;            /* department → parent index (0 for the root) */
-  guint  *new_parent;        /* moved department → its new parent */
-  guint  *dept_of;           /* person → main department */
-  guint  *second_dept;       /* person → second department, or G_MAXUINT */
-  guint8 *dept_change;
-  guint8 *person_change;
-  guint   n_new_departments;
-  guint   n_people_changes;
-  guint   expected[YQ_N_PLAN_OP_KINDS];
-} Org;
-
-static void
-org_init (Org   *org,
-          guint  n_people,
-          guint  n_departments)
-{
-  guint dept_changes = MAX (n_departments / 100, 10);
-  guint people_changes = MAX (n_people / 100, 20);
-
-  memset (org, 0, sizeof *org);
-  org->n_people = n_people;
-  org->n_departments = n_departments;
-  org->parent = g_new0 (guint, n_departments);
-  org->new_parent = g_new0 (guint, n_departments);
-  org->dept_of = g_new0 (guint, n_people);
-  org->second_dept = g_new0 (guint, n_people);
-  org->dept_change = g_new0 (guint8, n_departments);
-  org->person_change = g_new0 (guint8, n_people);
-  org->n_people_changes = people_changes;
-
-  /* A random recursive tree: every department's parent comes before it,
-   * so moving a department under any earlier one never makes a cycle. */
-  for (guint i = 1; i < n_departments; i++)
-    org->parent[i] = i < 20 ? 0 : rng () % i;
-
-  for (guint i = 0; i < n_people; i++)
-    {
-      org->dept_of[i] = 1 + rng () % (n_departments - 1);
-      org->second_dept[i] = rng () % 10 == 0 ? 1 + rng () % (n_departments - 1) : G_MAXUINT;
-      if (org->second_dept[i] == org->dept_of[i])
-        org->second_dept[i] = G_MAXUINT;
-    }
-
-  /* Department changes, on distinct departments (never the root). */
-  for (guint n = 0; n < dept_changes;)
-    {
-      guint i = 1 + rng () % (n_departments - 1);
-      Change change;
-
-      if (org->dept_change[i] != CHANGE_NONE)
-        continue;
-
-      if (n < dept_changes / 2)
-        change = CHANGE_RENAME;
-      else if (n < dept_changes / 2 + dept_changes * 3 / 10)
-        change = CHANGE_MOVE;
-      else
-        change = CHANGE_NEW;   /* a new department is added under this one */
-
-      if (change == CHANGE_MOVE)
-        {
-          if (i < 20)
-            continue;
-          org->new_parent[i] = rng () % i;
-          if (org->new_parent[i] == org->parent[i])
-            continue;
-        }
-
-      org->dept_change[i] = change;
-      if (change == CHANGE_NEW)
-        {
-          org->expected[YQ_PLAN_OP_CREATE_DEPARTMENT]++;
-          org->n_new_departments++;
-        }
-      else
-        org->expected[YQ_PLAN_OP_UPDATE_DEPARTMENT]++;
-      n++;
-    }
-
-  for (guint n = 0; n < people_changes;)
-    {
-      guint i = rng () % n_people;
-      Change change;
-
-      if (org->person_change[i] != CHANGE_NONE)
-        continue;
-
-      switch (n % 4)
-        {
-        case 0:
-          change = (n / 4) % 5 == 0 ? CHANGE_NEW_MATCHED : CHANGE_NEW;
-          break;
-        case 1:
-          change = CHANGE_REMOVED;
-          break;
-        case 2:
-          change = CHANGE_FIELDS;
-          break;
-        default:
-          change = CHANGE_MOVE;
-          break;
-        }
-
-      org->person_change[i] = change;
-      switch (change)
-        {
-        case CHANGE_NEW:
-          org->expected[YQ_PLAN_OP_CREATE_PERSON]++;
-          break;
-        case CHANGE_NEW_MATCHED:
-          org->expected[YQ_PLAN_OP_LINK_PERSON]++;
-          break;
-        case CHANGE_REMOVED:
-          org->expected[YQ_PLAN_OP_REMOVE_PERSON]++;
-          break;
-        case CHANGE_NONE:
-        case CHANGE_RENAME:
-        case CHANGE_FIELDS:
-        case CHANGE_MOVE:
-        default:
-          org->expected[YQ_PLAN_OP_UPDATE_PERSON]++;
-          break;
-        }
-      n++;
-    }
-}
-
-static void
-org_clear (Org *org)
-{
-  g_free (org->parent);
-  g_free (org->new_parent);
-  g_free (org->dept_of);
-  g_free (org->second_dept);
-  g_free (org->dept_change);
-  g_free (org->person_change);
-}
-
-/* The main department a moved person moves to: another existing one. */
-static guint
-moved_dept (const Org *org,
-            guint      i)
-{
-  guint dept = org->dept_of[i] % (org->n_departments - 1) + 1;
-
-  if (dept == org->second_dept[i])
-    dept = dept % (org->n_departments - 1) + 1;
-
-  return dept;
-}
-
-static YqOrgPerson *
-make_person (const char *id,
-             guint       i,
-             const char *main_dept,
-             const char *second_dept)
-{
-  g_autofree char *name = g_strdup_printf ("员工%u", i);
-  YqOrgPerson *person = yq_org_person_new (id, name);
-
-  person->mobile = g_strdup_printf ("13%09u", i);
-  person->email = g_strdup_printf ("user%u@example.com", i);
-  person->job_number = g_strdup_printf ("J%06u", i);
-  person->title = g_strdup (i % 10 == 0 ? "科长" : "科员");
-  person->account_code = g_strdup_printf ("user%u", i);
-  person->order = i;
-  g_strfreev (person->department_ids);
-  person->department_ids = g_new0 (char *, 3);
-  person->department_ids[0] = g_strdup (main_dept);
-  person->department_ids[1] = g_strdup (second_dept);
-
-  return person;
-}
-
-/* The target: the linked copy of the organisation before the changes. New
- * source people are not in it, except the matched ones, which are there
- * unbound. */
-static YqOrgSnapshot *
-build_target (const Org   *org,
-              YqSyncLinks *links)
-{
-  YqOrgSnapshot *snapshot = yq_org_snapshot_new ("t0");
-
-  for (guint i = 0; i < org->n_departments; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("t%u", i);
-      g_autofree char *source_id = g_strdup_printf ("d%u", i);
-      g_autofree char *parent = i ? g_strdup_printf ("t%u", org->parent[i]) : NULL;
-      g_autofree char *name = i ? g_strdup_printf ("部门%u", i) : g_strdup ("集团");
-      YqOrgDepartment *dept = yq_org_department_new (id, parent, name);
-
-      dept->order = i;
-      yq_org_snapshot_add_department (snapshot, dept);
-      yq_sync_links_add_department (links, source_id, id);
-    }
-
-  for (guint i = 0; i < org->n_people; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("u%u", i);
-      g_autofree char *source_id = g_strdup_printf ("p%u", i);
-      g_autofree char *main_dept = g_strdup_printf ("t%u", org->dept_of[i]);
-      g_autofree char *second_dept = org->second_dept[i] != G_MAXUINT
-        ? g_strdup_printf ("t%u", org->second_dept[i]) : NULL;
-
-      if (org->person_change[i] == CHANGE_NEW)
-        continue;
-
-      yq_org_snapshot_add_person (snapshot, make_person (id, i, main_dept, second_dept));
-      if (org->person_change[i] != CHANGE_NEW_MATCHED)
-        yq_sync_links_add_person (links, source_id, id);
-    }
-
-  return snapshot;
-}
-
-/* The source: the organisation with the changes. */
-static YqOrgSnapshot *
-build_source (const Org *org)
-{
-  YqOrgSnapshot *snapshot = yq_org_snapshot_new ("d0");
-  g_autofree char *previous_new = NULL;
-  g_autoptr(GPtrArray) new_ids = g_ptr_array_new_with_free_func (g_free);
-  guint n_new_people = 0;
-
-  for (guint i = 0; i < org->n_departments; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("d%u", i);
-      guint parent_index = org->dept_change[i] == CHANGE_MOVE ? org->new_parent[i]
-                                                              : org->parent[i];
-      g_autofree char *parent = i ? g_strdup_printf ("d%u", parent_index) : NULL;
-      g_autofree char *name = NULL;
-      YqOrgDepartment *dept;
-
-      if (i == 0)
-        name = g_strdup ("集团");
-      else if (org->dept_change[i] == CHANGE_RENAME)
-        name = g_strdup_printf ("部门%u（新）", i);
-      else
-        name = g_strdup_printf ("部门%u", i);
-
-      dept = yq_org_department_new (id, parent, name);
-      dept->order = i;
-      yq_org_snapshot_add_department (snapshot, dept);
-
-      if (org->dept_change[i] == CHANGE_NEW)
-        {
-          /* Every other new department goes under the previous new one. */
-          g_autofree char *new_id = g_strdup_printf ("dn%u", i);
-          g_autofree char *new_name = g_strdup_printf ("新部门%u", i);
-          const char *new_parent = (new_ids->len % 2 == 1) ? previous_new : id;
-
-          yq_org_snapshot_add_department (snapshot,
-                                          yq_org_department_new (new_id, new_parent, new_name));
-          g_free (previous_new);
-          previous_new = g_strdup (new_id);
-          g_ptr_array_add (new_ids, g_steal_pointer (&new_id));
-        }
-    }
-
-  for (guint i = 0; i < org->n_people; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("p%u", i);
-      g_autofree char *main_dept = NULL;
-      g_autofree char *second_dept = org->second_dept[i] != G_MAXUINT
-        ? g_strdup_printf ("d%u", org->second_dept[i]) : NULL;
-      YqOrgPerson *person;
-
-      switch ((Change) org->person_change[i])
-        {
-        case CHANGE_REMOVED:
-          continue;
-        case CHANGE_MOVE:
-          main_dept = g_strdup_printf ("d%u", moved_dept (org, i));
-          break;
-        case CHANGE_NEW:
-          /* One new person in four joins a new department. */
-          if (new_ids->len > 0 && n_new_people++ % 4 == 0)
-            main_dept = g_strdup (g_ptr_array_index (new_ids, i % new_ids->len));
-          else
-            main_dept = g_strdup_printf ("d%u", org->dept_of[i]);
-          break;
-        case CHANGE_NONE:
-        case CHANGE_RENAME:
-        case CHANGE_NEW_MATCHED:
-        case CHANGE_FIELDS:
-        default:
-          main_dept = g_strdup_printf ("d%u", org->dept_of[i]);
-          break;
-        }
-
-      person = make_person (id, i, main_dept, second_dept);
-      if (org->person_change[i] == CHANGE_FIELDS)
-        {
-          g_free (person->email);
-          person->email = g_strdup_printf ("changed%u@example.com", i);
-          g_free (person->title);
-          person->title = g_strdup ("处长");
-        }
-      yq_org_snapshot_add_person (snapshot, person);
-    }
-
-  return snapshot;
 }
 
 /* Checks */
@@ -446,7 +91,7 @@ index_of (const char *id,
 
 /* Returns the first thing wrong with @plan, or %NULL. */
 static char *
-check_plan (const Org *org,
+check_plan (const YqBenchOrg *org,
             YqPlan    *plan)
 {
   const YqPlanCounts *counts = yq_plan_get_counts (plan);
@@ -473,8 +118,8 @@ check_plan (const Org *org,
         {
         case YQ_PLAN_OP_UPDATE_DEPARTMENT:
           ok = d < org->n_departments && index_of (op->target_id, "t") == d &&
-               ((org->dept_change[d] == CHANGE_RENAME && op->changes == YQ_PLAN_CHANGE_NAME) ||
-                (org->dept_change[d] == CHANGE_MOVE && op->changes == YQ_PLAN_CHANGE_PARENT &&
+               ((org->dept_change[d] == YQ_BENCH_CHANGE_RENAME && op->changes == YQ_PLAN_CHANGE_NAME) ||
+                (org->dept_change[d] == YQ_BENCH_CHANGE_MOVE && op->changes == YQ_PLAN_CHANGE_PARENT &&
                  index_of (op->target_parent_id, "t") == org->new_parent[d]));
           break;
         case YQ_PLAN_OP_CREATE_DEPARTMENT:
@@ -482,20 +127,20 @@ check_plan (const Org *org,
                (op->target_parent_id != NULL || g_str_has_prefix (op->source_parent_id, "dn"));
           break;
         case YQ_PLAN_OP_LINK_PERSON:
-          ok = p < org->n_people && org->person_change[p] == CHANGE_NEW_MATCHED &&
+          ok = p < org->n_people && org->person_change[p] == YQ_BENCH_CHANGE_NEW_MATCHED &&
                index_of (op->target_id, "u") == p && op->changes == 0;
           break;
         case YQ_PLAN_OP_CREATE_PERSON:
-          ok = p < org->n_people && org->person_change[p] == CHANGE_NEW && op->target_id == NULL;
+          ok = p < org->n_people && org->person_change[p] == YQ_BENCH_CHANGE_NEW && op->target_id == NULL;
           break;
         case YQ_PLAN_OP_UPDATE_PERSON:
           ok = p < org->n_people && index_of (op->target_id, "u") == p &&
-               ((org->person_change[p] == CHANGE_FIELDS && op->changes == YQ_PLAN_CHANGE_FIELDS) ||
-                (org->person_change[p] == CHANGE_MOVE &&
+               ((org->person_change[p] == YQ_BENCH_CHANGE_FIELDS && op->changes == YQ_PLAN_CHANGE_FIELDS) ||
+                (org->person_change[p] == YQ_BENCH_CHANGE_MOVE &&
                  op->changes == YQ_PLAN_CHANGE_DEPARTMENTS));
           break;
         case YQ_PLAN_OP_REMOVE_PERSON:
-          ok = p < org->n_people && org->person_change[p] == CHANGE_REMOVED &&
+          ok = p < org->n_people && org->person_change[p] == YQ_BENCH_CHANGE_REMOVED &&
                index_of (op->target_id, "u") == p;
           break;
         case YQ_PLAN_OP_LINK_DEPARTMENT:
@@ -545,13 +190,13 @@ compare_doubles (gconstpointer a,
  * CPU time in @cpu), or a negative value after printing what is wrong with
  * the plan. */
 static double
-bench_plan (const Org *org,
+bench_plan (const YqBenchOrg *org,
             double    *cpu)
 {
   g_autoptr(YqSyncLinks) links = yq_sync_links_new ();
   g_autoptr(YqSyncProfile) profile = yq_sync_profile_new ();
-  g_autoptr(YqOrgSnapshot) target = build_target (org, links);
-  g_autoptr(YqOrgSnapshot) source = build_source (org);
+  g_autoptr(YqOrgSnapshot) target = yq_bench_org_build_target (org, links);
+  g_autoptr(YqOrgSnapshot) source = yq_bench_org_build_source (org);
   YqPlannerInput input = {
     .source = source,
     .target = target,
@@ -625,7 +270,7 @@ remove_tree (const char *path)
  * (and D departments) into an empty bridge directory, or a negative value
  * after printing what went wrong. */
 static double
-bench_apply (const Org *org)
+bench_apply (const YqBenchOrg *org)
 {
   g_autofree char *dir = g_dir_make_tmp ("yunqiao-bench-XXXXXX", NULL);
   g_autoptr(YqStore) store = NULL;
@@ -676,7 +321,7 @@ bench_apply (const Org *org)
       g_autofree char *id = g_strdup_printf ("p%u", i);
       g_autofree char *dept = g_strdup_printf ("d%u", org->dept_of[i]);
 
-      yq_org_snapshot_add_person (source, make_person (id, i, dept, NULL));
+      yq_org_snapshot_add_person (source, yq_bench_make_person (id, i, dept, NULL));
     }
 
   input.source = source;
@@ -738,15 +383,15 @@ median3 (double *values)
 /* Builds, saves and loads the comparison of the plan three times each;
  * returns FALSE after printing what is wrong. */
 static gboolean
-bench_comparison (const Org *org,
+bench_comparison (const YqBenchOrg *org,
                   double    *build_s,
                   double    *save_s,
                   double    *load_s)
 {
   g_autoptr(YqSyncLinks) links = yq_sync_links_new ();
   g_autoptr(YqSyncProfile) profile = yq_sync_profile_new ();
-  g_autoptr(YqOrgSnapshot) target = build_target (org, links);
-  g_autoptr(YqOrgSnapshot) source = build_source (org);
+  g_autoptr(YqOrgSnapshot) target = yq_bench_org_build_target (org, links);
+  g_autoptr(YqOrgSnapshot) source = yq_bench_org_build_source (org);
   g_autoptr(YqPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
@@ -834,8 +479,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  guint n_people = env_uint ("YQ_BENCH_PEOPLE", 100, 100000);
-  guint n_departments = env_uint ("YQ_BENCH_DEPARTMENTS", 100, 10000);
+  guint n_people = yq_bench_env_uint ("YQ_BENCH_PEOPLE", 100, 100000);
+  guint n_departments = yq_bench_env_uint ("YQ_BENCH_DEPARTMENTS", 100, 10000);
   gboolean strict = g_strcmp0 (g_getenv ("YQ_BENCH_STRICT"), "1") == 0;
   double plan_wall_ms;
   double plan_cpu_ms = 0;
@@ -844,19 +489,19 @@ main (int   argc,
   double comparison_build_s = -1, comparison_save_s = -1, comparison_load_s = -1;
   gboolean comparison_ok;
   gboolean met;
-  Org org;
+  YqBenchOrg org;
 
   setvbuf (stdout, NULL, _IOLBF, 0);
   printf ("planning %u people in %u departments, 1 %% changed\n", n_people, n_departments);
 
-  org_init (&org, n_people, n_departments);
+  yq_bench_org_init (&org, n_people, n_departments);
   plan_wall_ms = bench_plan (&org, &plan_cpu_ms);
-  plan_rss_mb = peak_rss_mb ();
+  plan_rss_mb = yq_bench_peak_rss_mb ();
   apply_wall_s = plan_wall_ms < 0 ? -1 : bench_apply (&org);
   comparison_ok = plan_wall_ms >= 0 &&
                   bench_comparison (&org, &comparison_build_s, &comparison_save_s,
                                     &comparison_load_s);
-  org_clear (&org);
+  yq_bench_org_clear (&org);
 
   if (plan_wall_ms < 0 || apply_wall_s < 0 || !comparison_ok)
     return EXIT_FAILURE;
