@@ -307,12 +307,19 @@ progress_cb (YqSyncStage  stage,
   switch (stage)
     {
     case YQ_SYNC_STAGE_FETCH:
-      step = done > 0
-             ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "Reading the platform directory: %u person",
-                                             "Reading the platform directory: %u people", done),
-                                done)
-             : g_strdup (_("Reading the platform directory"));
+      {
+        YqFetchStats stats;
+
+        yq_sync_run_get_fetch_stats (self->run, &stats);
+        /* Translators: progress of reading a platform directory; the
+         * three numbers are pages, departments and people so far. */
+        if (stats.pages > 0)
+          step = g_strdup_printf (_("Reading the platform directory: "
+                                    "pages %u, departments %u, people %u"),
+                                  stats.pages, stats.departments, stats.people);
+        else
+          step = g_strdup (_("Reading the platform directory"));
+      }
       break;
 
     case YQ_SYNC_STAGE_PLAN:

@@ -45,6 +45,7 @@ struct _YqSyncRun
   gpointer            progress_data;
   gboolean            stop;
   YqComparison       *comparison;   /* of the main plan */
+  YqFetchStats        fetch_stats;  /* the fetch so far */
 };
 
 G_DEFINE_FINAL_TYPE (YqSyncRun, yq_sync_run, G_TYPE_OBJECT)
@@ -424,6 +425,7 @@ fetch_progress_cb (const YqFetchStats *stats,
   GTask *task = user_data;
   YqSyncRun *self = g_task_get_source_object (task);
 
+  self->fetch_stats = *stats;
   report (self, YQ_SYNC_STAGE_FETCH, stats->people, 0);
 }
 
@@ -470,6 +472,7 @@ start (GTask *task)
         }
     }
 
+  memset (&self->fetch_stats, 0, sizeof self->fetch_stats);
   report (self, YQ_SYNC_STAGE_FETCH, 0, 0);
   yq_platform_fetch_directory_async (self->platform, fetch_progress_cb, g_object_ref (task),
                                      g_object_unref, g_task_get_cancellable (task),
@@ -1674,4 +1677,23 @@ yq_sync_run_get_comparison (YqSyncRun *self)
   g_return_val_if_fail (YQ_IS_SYNC_RUN (self), NULL);
 
   return self->comparison;
+}
+
+/**
+ * yq_sync_run_get_fetch_stats:
+ * @self: a run
+ * @stats: (out): the platform fetch's progress so far (zero before it
+ *   starts)
+ *
+ * For progress texts at %YQ_SYNC_STAGE_FETCH: pages, departments and
+ * people read so far.
+ */
+void
+yq_sync_run_get_fetch_stats (YqSyncRun    *self,
+                             YqFetchStats *stats)
+{
+  g_return_if_fail (YQ_IS_SYNC_RUN (self));
+  g_return_if_fail (stats != NULL);
+
+  *stats = self->fetch_stats;
 }

@@ -76,6 +76,8 @@ void           yq_sync_run_set_progress_func  (YqSyncRun           *self,
                                                gpointer             user_data);
 YqSyncDirection yq_sync_run_get_direction     (YqSyncRun           *self);
 void           yq_sync_run_request_stop       (YqSyncRun           *self);
+void           yq_sync_run_get_fetch_stats    (YqSyncRun           *self,
+                                               YqFetchStats        *stats);
 
 /* Fetches and plans; writes nothing. */
 void           yq_sync_run_preview_async      (YqSyncRun           *self,

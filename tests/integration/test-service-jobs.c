@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+
 #include <signal.h>
 #include <string.h>
 
@@ -81,6 +83,8 @@ typedef struct
   GDBusObjectManager *manager;
   GPtrArray          *fractions;
   guint               steps;
+  /* A fetch step with its pages, departments and people so far. */
+  gboolean            saw_fetch_counts;
   /* The Comparison property when the State became final (NULL before). */
   char               *final_comparison;
 } Client;
@@ -100,8 +104,20 @@ job_changed_cb (GDBusProxy *proxy,
       *copy = fraction;
       g_ptr_array_add (client->fractions, copy);
     }
-  if (g_variant_lookup (changed, "Step", "&s", NULL))
-    client->steps++;
+  {
+    const char *step;
+
+    if (g_variant_lookup (changed, "Step", "&s", &step))
+      {
+        guint pages = 0, departments = 0, people = 0;
+
+        client->steps++;
+        if (sscanf (step, "Reading the platform directory: pages %u, departments %u, people %u",
+                    &pages, &departments, &people) == 3 &&
+            pages > 0 && departments > 0)
+          client->saw_fetch_counts = TRUE;
+      }
+  }
 
   {
     const char *state;
@@ -288,6 +304,8 @@ test_two_clients (Fixture       *f,
   /* Both saw the work progress, not only its end. */
   g_assert_cmpuint (a->steps, >=, 2);
   g_assert_cmpuint (b->steps, >=, 2);
+  g_assert_true (a->saw_fetch_counts);
+  g_assert_true (b->saw_fetch_counts);
   g_assert_cmpuint (a->fractions->len, >=, 2);
   g_assert_cmpuint (b->fractions->len, >=, 2);
 
