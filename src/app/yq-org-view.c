@@ -3,10 +3,13 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "yq-dbus-generated.h"
 #include "yq-history-view.h"
+#include "yq-job-watcher.h"
 #include "yq-org-view.h"
 #include "yq-profile-editor.h"
 #include "yq-run-dialog.h"
@@ -79,6 +82,9 @@ struct _YqOrgView
   gboolean            updating_filters;
 
   YqDBusJob          *job;
+  /* The service's jobs, to follow one started elsewhere (the connector's
+   * menu, a schedule) for the connector and direction shown. */
+  YqJobWatcher       *watcher;
   gboolean            job_dry_run;
   gboolean            starting;
   guint               pulse_id;
@@ -119,6 +125,9 @@ static void update_details      (YqOrgView *self);
 static void filters_changed     (YqOrgView *self);
 static guint detach_tree        (YqOrgView *self);
 static void forget_job          (YqOrgView *self);
+static void follow_job          (YqOrgView *self,
+                                 YqDBusJob *job);
+static void adopt_job           (YqOrgView *self);
 static void service_gone        (YqOrgView *self);
 static void attach_tree         (YqOrgView *self,
                                  guint      selected);
@@ -144,7 +153,7 @@ status_label (YqComparisonStatus status)
     case YQ_COMPARISON_MOVED:
       return _("Moved");
     case YQ_COMPARISON_UPDATED:
-      return _("Updated");
+      return C_("comparison status", "Updated");
     case YQ_COMPARISON_SKIPPED:
       return _("Skipped");
     case YQ_COMPARISON_TARGET_ONLY:
@@ -459,6 +468,7 @@ selection_changed (YqOrgView *self)
   if (self->history_view != NULL)
     yq_history_view_set_connector (self->history_view,
                                    connector ? yq_connector_get_id (connector) : 0);
+  adopt_job (self);
   update_actions (self);
 }
 
@@ -813,6 +823,8 @@ bind_path_cb (GtkSignalListItemFactory *factory,
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
   g_autoptr(YqOrgNode) item = list_item_node (list_item);
   g_autofree char *path = NULL;
+  g_autofree char *location = NULL;
+  const char *slash;
 
   if (item == NULL)
     return;
@@ -820,7 +832,14 @@ bind_path_cb (GtkSignalListItemFactory *factory,
   path = yq_comparison_get_path (yq_org_node_get_comparison (item),
                                  yq_org_node_get_index (item),
                                  GPOINTER_TO_INT (user_data));
-  gtk_label_set_text (label, path);
+  /* The name has a column of its own: show where the item is (its
+   * parent's path); the tooltip has the whole path. */
+  slash = strrchr (path, '/');
+  if (slash != NULL && slash != path)
+    location = g_strndup (path, slash - path);
+  else if (slash != NULL)
+    location = g_strdup ("/");
+  gtk_label_set_text (label, location != NULL ? location : path);
   gtk_widget_set_tooltip_text (GTK_WIDGET (label), *path ? path : NULL);
 }
 
@@ -871,7 +890,7 @@ build_columns (YqOrgView *self)
   GtkColumnViewColumn *column;
 
   column = add_column (self, _("Name"), G_CALLBACK (setup_name_cb), G_CALLBACK (bind_name_cb),
-                       NULL, TRUE);
+                       NULL, FALSE);
   gtk_column_view_column_set_fixed_width (column, 280);
   column = add_column (self, _("Change"), G_CALLBACK (setup_badge_cb), G_CALLBACK (bind_badge_cb),
                        NULL, FALSE);
@@ -1259,6 +1278,11 @@ job_finished (YqOrgView *self)
       g_strcmp0 (yq_dbus_job_get_direction (job), yq_org_view_get_direction (self)) != 0)
     g_clear_pointer (&path, g_free);
 
+  /* An apply's comparison is the plan it has just carried out: out of
+   * date unless the apply stopped before changing anything. */
+  if (!dry_run && !g_str_equal (state, "blocked"))
+    g_clear_pointer (&path, g_free);
+
   if (path != NULL && *path != '\0')
     {
       yq_org_view_load_comparison_async (self, path, NULL, NULL, NULL);
@@ -1374,6 +1398,76 @@ forget_job (YqOrgView *self)
   stop_pulse (self);
 }
 
+/* GTK 4.8 has no gtk_column_view_scroll_to(); the list inside the column
+ * view has the action. */
+static void
+scroll_to_row (YqOrgView *self,
+               guint      position)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      {
+        gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+        return;
+      }
+}
+
+static void
+follow_job (YqOrgView *self,
+            YqDBusJob *job)
+{
+  forget_job (self);
+  self->job = g_object_ref (job);
+  g_signal_connect_object (self->job, "g-properties-changed",
+                           G_CALLBACK (job_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->job, "notify::g-name-owner",
+                           G_CALLBACK (job_owner_cb), self, G_CONNECT_SWAPPED);
+  job_changed_cb (self);
+}
+
+/* Follows a job of the connector and direction shown that was started
+ * elsewhere, so that its progress and its comparison show here too. */
+static void
+adopt_job (YqOrgView *self)
+{
+  gint64 connector_id = yq_org_view_get_connector_id (self);
+  const char *direction = yq_org_view_get_direction (self);
+  guint n;
+
+  if (self->watcher == NULL || job_is_active (self) || self->starting ||
+      connector_id == 0 || direction == NULL)
+    return;
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->watcher));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(YqDBusJob) job = g_list_model_get_item (G_LIST_MODEL (self->watcher), i);
+      const char *state = yq_dbus_job_get_state (job);
+
+      if (yq_dbus_job_get_connector (job) != connector_id ||
+          g_strcmp0 (yq_dbus_job_get_direction (job), direction) != 0 ||
+          state == NULL || !yq_sync_ui_job_state_is_active (state))
+        continue;
+
+      g_debug ("Following job %s started elsewhere",
+               g_dbus_proxy_get_object_path (G_DBUS_PROXY (job)));
+      self->job_dry_run = g_strcmp0 (yq_dbus_job_get_kind (job), "sync-preview") == 0;
+      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+      gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+      if (self->job_dry_run)
+        {
+          g_cancellable_cancel (self->load_cancellable);
+          show_comparison (self, NULL);
+          gtk_stack_set_visible_child_name (self->content_stack, "loading");
+        }
+      follow_job (self, job);
+      spinner_follow (self);
+      return;
+    }
+}
+
 static void
 weak_ref_free (GWeakRef *ref)
 {
@@ -1407,13 +1501,7 @@ job_proxy_cb (GObject      *object,
       return;
     }
 
-  forget_job (self);
-  self->job = g_steal_pointer (&job);
-  g_signal_connect_object (self->job, "g-properties-changed",
-                           G_CALLBACK (job_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->job, "notify::g-name-owner",
-                           G_CALLBACK (job_owner_cb), self, G_CONNECT_SWAPPED);
-  job_changed_cb (self);
+  follow_job (self, job);
 }
 
 typedef struct
@@ -1700,6 +1788,9 @@ yq_org_view_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->load_cancellable);
   forget_job (self);
+  if (self->watcher != NULL)
+    g_signal_handlers_disconnect_by_data (self->watcher, self);
+  g_clear_object (&self->watcher);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), YQ_TYPE_ORG_VIEW);
   /* The switcher bar has no name to be disposed with the template. */
@@ -1908,6 +1999,10 @@ yq_org_view_init (YqOrgView *self)
                            G_CALLBACK (connector_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->direction_dropdown, "notify::selected",
                            G_CALLBACK (direction_selected_cb), self, G_CONNECT_SWAPPED);
+
+  self->watcher = yq_job_watcher_new ();
+  g_signal_connect_object (self->watcher, "items-changed",
+                           G_CALLBACK (adopt_job), self, G_CONNECT_SWAPPED);
 
   self->model = yq_org_model_new ();
   self->selection = gtk_single_selection_new (
@@ -2226,6 +2321,7 @@ yq_org_view_select_node (YqOrgView *self,
     return FALSE;
 
   gtk_single_selection_set_selected (self->selection, position);
+  scroll_to_row (self, position);
 
   return TRUE;
 }

@@ -692,6 +692,45 @@ test_preview_and_apply (Fixture       *fixture,
   g_assert_true (call->confirm);
 }
 
+/* A preview started elsewhere (the connector's menu, a schedule) for the
+ * connector and direction shown is followed here too; others are not. */
+static void
+test_adopt_external_job (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkRevealer *progress = CHILD (fixture->view, YQ_TYPE_ORG_VIEW, "progress_revealer");
+  GtkLabel *step = CHILD (fixture->view, YQ_TYPE_ORG_VIEW, "step_label");
+  g_autofree char *changes = save_comparison (fixture, SCENARIO_CHANGES, "changes.gvariant");
+  YqDBusJob *other;
+  YqDBusJob *job;
+
+  fixture->service = yq_fake_service_start ();
+
+  other = yq_fake_service_add_job (fixture->service, fixture->connector + 100, "别的连接器",
+                                   "to-oa", TRUE);
+  yq_dbus_job_set_state (other, "running");
+  other = yq_fake_service_add_job (fixture->service, fixture->connector, "测试连接器",
+                                   "from-platform", TRUE);
+  yq_dbus_job_set_state (other, "running");
+  job = yq_fake_service_add_job (fixture->service, fixture->connector, "测试连接器",
+                                 "to-oa", TRUE);
+  yq_dbus_job_set_state (job, "running");
+  yq_dbus_job_set_step (job, "Reading the platform directory");
+
+  YQ_WAIT_FOR (yq_org_view_get_job_path (fixture->view) != NULL);
+  g_assert_cmpstr (yq_org_view_get_job_path (fixture->view), ==,
+                   g_dbus_object_get_object_path (
+                     g_dbus_interface_get_object (G_DBUS_INTERFACE (job))));
+  g_assert_true (gtk_revealer_get_reveal_child (progress));
+  YQ_WAIT_FOR (g_strcmp0 (gtk_label_get_text (step), "Reading the platform directory") == 0);
+
+  yq_dbus_job_set_comparison (job, changes);
+  yq_dbus_job_set_state (job, "succeeded");
+  YQ_WAIT_FOR (yq_org_view_get_comparison (fixture->view) != NULL);
+  g_assert_false (gtk_revealer_get_reveal_child (progress));
+  g_assert_cmpstr (yq_org_view_get_direction (fixture->view), ==, "to-oa");
+}
+
 /* A service that goes away mid-job leaves no job behind in the view. */
 static void
 test_service_stops (Fixture       *fixture,
@@ -734,6 +773,7 @@ main (int   argc,
   ADD ("blocked-threshold", test_blocked_threshold);
   ADD ("load-error", test_load_error);
   ADD ("preview-and-apply", test_preview_and_apply);
+  ADD ("adopt-external-job", test_adopt_external_job);
   ADD ("service-stops", test_service_stops);
 
 #undef ADD
