@@ -2,6 +2,8 @@
 
 /*
  * yq-screenshots OUTPUT.png
+ * yq-screenshots --orgview OUTPUT.png
+ * yq-screenshots --orgview-banner OUTPUT.png
  *
  * Draws the connectors view with a connector's sync menu open next to the
  * jobs list (a running, a finished and a blocked job, and the next runs),
@@ -13,6 +15,16 @@
  *   LANG=C.UTF-8 LANGUAGE=zh_CN xvfb-run -a -s "-screen 0 1000x800x24" \
  *     BUILDDIR/tests/display/yq-screenshots jobs-zh_CN.png
  *
+ * With --orgview it draws the Organisation view instead, 1280×800, on a
+ * comparison of the simulator's generated organisation (云之家 side)
+ * against an OA copy with a few changes: a renamed and a moved department,
+ * new and removed people and an updated mobile, the changes expanded and
+ * the updated person's details shown. --orgview-banner draws the same with
+ * a safety threshold crossed, so the banner shows. No service is needed:
+ *
+ *   xvfb-run -a -s "-screen 0 1280x800x24" BUILDDIR/tests/display/yq-screenshots \
+ *     --orgview orgview.png
+ *
  * Chinese needs the catalogue in the build folder (meson compile yunqiao-gmo).
  */
 
@@ -23,9 +35,13 @@
 #include <locale.h>
 
 #include "yq-connector-row.h"
+#include "yq-comparison.h"
 #include "yq-connectors-view.h"
 #include "yq-display-test.h"
+#include "yq-org-view.h"
+#include "yq-planner.h"
 #include "yq-settings-view.h"
+#include "yq-sim-org.h"
 #include "yq-window.h"
 #include "yunqiao-core.h"
 
@@ -34,6 +50,10 @@
 
 #define WIDTH 1000
 #define HEIGHT 800
+#define ORG_WIDTH 1280
+#define ORG_HEIGHT 800
+#define ORG_PEOPLE 160
+#define ORG_SEED 20240301
 
 static void
 settle (void)
@@ -177,6 +197,250 @@ add_jobs (YqFakeService *service,
   service->http = g_strdup ("listening");
 }
 
+/* The Organisation view scene ------------------------------------------- */
+
+/* Xvfb puts the pointer in the middle of the screen, where it would show a
+ * tooltip of the tree; xdotool, when there is one, moves it aside. */
+static void
+park_pointer (void)
+{
+  const char *argv[] = { "xdotool", "mousemove", "0", "0", NULL };
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+
+  if (xdotool == NULL)
+    {
+      g_printerr ("xdotool is not installed: a tooltip may show\n");
+      return;
+    }
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                NULL);
+}
+
+typedef struct
+{
+  YqOrgSnapshot *source;
+  YqOrgSnapshot *target;
+  YqSyncLinks   *links;
+  GHashTable    *oa_ids;
+  char          *updated_person;
+} OrgScene;
+
+static void
+org_scene_clear (OrgScene *scene)
+{
+  g_clear_pointer (&scene->source, g_object_unref);
+  g_clear_pointer (&scene->target, g_object_unref);
+  g_clear_pointer (&scene->links, yq_sync_links_free);
+  g_clear_pointer (&scene->oa_ids, g_hash_table_unref);
+  g_clear_pointer (&scene->updated_person, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OrgScene, org_scene_clear)
+
+static const char *
+oa_id (OrgScene   *scene,
+       const char *platform_id)
+{
+  return platform_id != NULL ? g_hash_table_lookup (scene->oa_ids, platform_id) : NULL;
+}
+
+/* A person the platform no longer has, still linked in the OA. */
+static void
+add_departed_person (OrgScene   *scene,
+                     const char *name,
+                     const char *mobile,
+                     const char *department_id)
+{
+  g_autofree char *platform_id = g_strdup_printf ("departed-%s", mobile);
+  YqOrgPerson *person = yq_org_person_new (mobile, name);
+
+  person->account_code = g_strdup (mobile);
+  person->mobile = g_strdup (mobile);
+  g_strfreev (person->department_ids);
+  person->department_ids = g_new0 (char *, 2);
+  person->department_ids[0] = g_strdup (department_id);
+  if (!yq_org_snapshot_add_person (scene->target, person))
+    g_error ("Cannot add %s to the OA copy", name);
+  yq_sync_links_add_person (scene->links, platform_id, mobile);
+}
+
+/* The OA as the last sync left it, linked to the platform, then changed:
+ * the platform has since renamed one department, moved another, hired
+ * people, lost two and given one a new mobile. */
+static void
+org_scene_build (OrgScene *scene)
+{
+  g_autoptr(YqSimOrg) org = yq_sim_org_generate (ORG_PEOPLE, ORG_SEED);
+  const char *renamed = NULL;
+  const char *moved = NULL;
+  const char *moved_to = NULL;
+  const char *root_id;
+  guint n_departments;
+  guint n_new = 0;
+
+  scene->source = yq_sim_org_expected_snapshot (org, YQ_SIM_PLATFORM_YZJ);
+  scene->target = yq_org_snapshot_new (NULL);
+  scene->links = yq_sync_links_new ();
+  scene->oa_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  root_id = yq_org_snapshot_get_root_id (scene->source);
+  n_departments = yq_org_snapshot_get_n_departments (scene->source);
+
+  for (guint i = 0; i < n_departments; i++)
+    g_hash_table_insert (scene->oa_ids,
+                         g_strdup (yq_org_snapshot_get_department (scene->source, i)->id),
+                         g_strdup_printf ("%u", 1000 + i));
+
+  /* A department under the top is renamed; one a level further down moves
+   * to another department under the top. */
+  for (guint i = 0; i < n_departments; i++)
+    {
+      YqOrgDepartment *dept = yq_org_snapshot_get_department (scene->source, i);
+
+      if (g_strcmp0 (dept->parent_id, root_id) == 0)
+        {
+          if (renamed == NULL)
+            renamed = dept->id;
+          else if (moved_to == NULL)
+            moved_to = dept->id;
+        }
+      else if (dept->parent_id != NULL && moved == NULL &&
+               g_strcmp0 (dept->parent_id, renamed) != 0)
+        moved = dept->id;
+    }
+  if (renamed == NULL || moved == NULL || moved_to == NULL)
+    g_error ("The generated organisation is too small for the scene");
+  if (g_strcmp0 (yq_org_snapshot_lookup_department (scene->source, moved)->parent_id,
+                 moved_to) == 0)
+    moved_to = renamed;
+
+  for (guint i = 0; i < n_departments; i++)
+    {
+      YqOrgDepartment *dept = yq_org_snapshot_get_department (scene->source, i);
+      YqOrgDepartment *copy = yq_org_department_copy (dept);
+
+      g_free (copy->id);
+      copy->id = g_strdup (oa_id (scene, dept->id));
+      g_free (copy->parent_id);
+      copy->parent_id = g_strdup (oa_id (scene, g_str_equal (dept->id, moved) ? moved_to
+                                                                             : dept->parent_id));
+      if (g_str_equal (dept->id, renamed))
+        {
+          g_free (copy->name);
+          copy->name = g_strconcat (dept->name, "（原）", NULL);
+        }
+      if (dept->parent_id == NULL)
+        yq_org_snapshot_set_root_id (scene->target, copy->id);
+      if (!yq_org_snapshot_add_department (scene->target, copy))
+        g_error ("Cannot copy the department %s", dept->name);
+      yq_sync_links_add_department (scene->links, dept->id, copy->id);
+    }
+
+  for (guint i = 0; i < yq_org_snapshot_get_n_people (scene->source); i++)
+    {
+      YqOrgPerson *person = yq_org_snapshot_get_person (scene->source, i);
+      YqOrgPerson *copy;
+
+      /* New on the platform since the last sync. */
+      if (person->active && i % 23 == 7 && n_new < 5)
+        {
+          n_new++;
+          continue;
+        }
+
+      /* OA accounts are the mobiles, as the profile maps them. */
+      copy = yq_org_person_copy (person);
+      g_free (copy->id);
+      copy->id = g_strdup (person->mobile);
+      g_free (copy->account_code);
+      copy->account_code = g_strdup (person->mobile);
+      for (guint d = 0; copy->department_ids != NULL && copy->department_ids[d] != NULL; d++)
+        {
+          g_free (copy->department_ids[d]);
+          copy->department_ids[d] = g_strdup (oa_id (scene, person->department_ids[d]));
+        }
+      /* The mobile changed on the platform. */
+      if (scene->updated_person == NULL && i > 10 && person->active &&
+          g_strcmp0 (person->department_ids[0], root_id) != 0)
+        {
+          g_free (copy->mobile);
+          copy->mobile = g_strdup ("13705710000");
+          scene->updated_person = g_strdup (person->name);
+        }
+      if (!yq_org_snapshot_add_person (scene->target, copy))
+        g_error ("Cannot copy %s", person->name);
+      yq_sync_links_add_person (scene->links, person->id, copy->id);
+    }
+
+  add_departed_person (scene, "赵志远", "13905710001", oa_id (scene, moved_to));
+  add_departed_person (scene, "钱晓燕", "13905710002", oa_id (scene, renamed));
+}
+
+static YqComparison *
+org_scene_compare (OrgScene *scene,
+                   gboolean  threshold)
+{
+  g_autoptr(YqSyncProfile) profile = yq_sync_profile_new ();
+  g_autoptr(YqPlan) plan = NULL;
+  YqPlannerInput input = { 0 };
+
+  profile->field_map[YQ_PERSON_FIELD_ACCOUNT_CODE] = YQ_PERSON_FIELD_MOBILE;
+  /* A strict limit, crossed by the two who left. */
+  if (threshold)
+    profile->people_threshold = 1;
+
+  input.source = scene->source;
+  input.target = scene->target;
+  input.links = scene->links;
+  input.profile = profile;
+  input.source_is_platform = TRUE;
+  input.previous_people = -1;
+  plan = yq_planner_plan (&input);
+
+  return yq_comparison_new (&input, plan, YQ_COMPARISON_SIDE_PLATFORM, YQ_COMPARISON_SIDE_OA);
+}
+
+static void
+draw_org_view (YqWindow   *window,
+               gboolean    threshold,
+               const char *output)
+{
+  YqOrgView *view = CHILD (window, YQ_TYPE_WINDOW, "org_view");
+  g_auto(OrgScene) scene = { 0 };
+  g_autoptr(YqComparison) comparison = NULL;
+  gint64 connector;
+  guint person = YQ_COMPARISON_NONE;
+
+  connector = add_connector (window, YQ_CONNECTOR_PRESET_YZJ_PUBLIC, "杭州市政府（云之家）", "10109",
+                             FALSE);
+  org_scene_build (&scene);
+  comparison = org_scene_compare (&scene, threshold);
+
+  yq_window_show_view (window, "organisation");
+  YQ_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  yq_org_view_reload (view);
+  if (!yq_org_view_select (view, connector, "to-oa"))
+    g_error ("The Organisation view does not offer the connector");
+
+  yq_org_view_set_comparison (view, comparison);
+  gtk_toggle_button_set_active (CHILD (view, YQ_TYPE_ORG_VIEW, "only_changes_button"), TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (view), "org.expand-changes", NULL);
+
+  for (guint i = 0; i < yq_comparison_get_n_nodes (comparison); i++)
+    {
+      const YqComparisonNode *node = yq_comparison_get_node (comparison, i);
+
+      if (node->is_person && node->status == YQ_COMPARISON_UPDATED &&
+          g_strcmp0 (node->name, scene.updated_person) == 0)
+        person = i;
+    }
+  if (person == YQ_COMPARISON_NONE || !yq_org_view_select_node (view, person))
+    g_error ("No updated person to select");
+
+  park_pointer ();
+  capture (output);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -198,12 +462,20 @@ main (int   argc,
   gint64 zwdd;
   gint64 yzj;
   int status = 0;
+  gboolean org_scene = FALSE;
+  gboolean org_banner = FALSE;
+  const char *output;
 
-  if (argc != 2)
+  if (argc == 3 && g_str_equal (argv[1], "--orgview"))
+    org_scene = TRUE;
+  else if (argc == 3 && g_str_equal (argv[1], "--orgview-banner"))
+    org_scene = org_banner = TRUE;
+  else if (argc != 2)
     {
-      g_printerr ("Usage: %s OUTPUT.png\n", argv[0]);
+      g_printerr ("Usage: %s [--orgview | --orgview-banner] OUTPUT.png\n", argv[0]);
       return 2;
     }
+  output = argv[argc - 1];
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, YQ_TEST_LOCALEDIR);
@@ -239,9 +511,25 @@ main (int   argc,
 
   window = yq_window_new (NULL, data_dir);
   g_object_ref_sink (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
+  gtk_window_set_default_size (GTK_WINDOW (window),
+                               org_scene ? ORG_WIDTH : WIDTH, org_scene ? ORG_HEIGHT : HEIGHT);
   gtk_window_present (GTK_WINDOW (window));
   YQ_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (window)));
+
+  if (org_scene)
+    {
+      draw_org_view (window, org_banner, output);
+
+      gtk_window_destroy (GTK_WINDOW (window));
+      g_object_unref (window);
+      if (compositor != NULL)
+        g_subprocess_force_exit (compositor);
+      g_test_dbus_stop (bus);
+      yq_test_remove_data_dir (g_steal_pointer (&data_dir));
+      g_rmdir (tmp_dir);
+
+      return 0;
+    }
 
   connectors_view = CHILD (window, YQ_TYPE_WINDOW, "connectors_view");
   settings_view = CHILD (window, YQ_TYPE_WINDOW, "settings_view");
@@ -273,7 +561,7 @@ main (int   argc,
   capture (right);
 
   {
-    const char *convert[] = { "convert", left, right, "+append", argv[1], NULL };
+    const char *convert[] = { "convert", left, right, "+append", output, NULL };
 
     if (!g_spawn_sync (NULL, (char **) convert, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
                        NULL, &status, &error) ||
