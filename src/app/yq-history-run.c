@@ -20,6 +20,7 @@ struct _YqHistoryRun
   char            *connector_name;
   YqSyncDirection  direction;
   YqSyncRunState   state;
+  gboolean         dry_run;
   gint64           started_at;
   gint64           finished_at;
   guint            n_ops;
@@ -161,12 +162,14 @@ yq_history_run_new (const YqSyncRunRecord *record,
   self->connector_name = g_strdup (connector_name != NULL ? connector_name : "");
   self->direction = record->direction;
   self->state = record->state;
+  self->dry_run = record->dry_run;
   self->started_at = record->started_at;
   self->finished_at = record->finished_at;
   self->n_ops = record->n_ops;
   self->n_failed = record->n_failed;
   self->short_counts = format_short_counts (record->counts);
-  self->counts_text = yq_sync_ui_format_counts (record->counts, FALSE);
+  /* A preview's counts are what it would have changed. */
+  self->counts_text = yq_sync_ui_format_counts (record->counts, record->dry_run);
   if (self->counts_text == NULL)
     self->counts_text = g_strdup (_("No changes"));
 
@@ -179,6 +182,8 @@ yq_history_run_new (const YqSyncRunRecord *record,
   /* The untranslated names too, as the CLI prints them. */
   add_to_haystack (haystack, direction);
   add_to_haystack (haystack, yq_sync_run_state_to_string (record->state));
+  if (record->dry_run)
+    add_to_haystack (haystack, "dry-run");
   self->n_errors = add_messages (haystack, record->errors);
   self->n_warnings = add_messages (haystack, record->warnings);
   self->haystack = g_string_free (g_steal_pointer (&haystack), FALSE);
@@ -224,6 +229,14 @@ yq_history_run_get_state (YqHistoryRun *self)
   g_return_val_if_fail (YQ_IS_HISTORY_RUN (self), 0);
 
   return self->state;
+}
+
+gboolean
+yq_history_run_get_dry_run (YqHistoryRun *self)
+{
+  g_return_val_if_fail (YQ_IS_HISTORY_RUN (self), FALSE);
+
+  return self->dry_run;
 }
 
 gint64
@@ -278,6 +291,11 @@ const char *
 yq_history_run_get_kind_label (YqHistoryRun *self)
 {
   g_return_val_if_fail (YQ_IS_HISTORY_RUN (self), NULL);
+
+  if (self->dry_run)
+    /* Translators: the kind of a sync run that only planned and compared,
+     * changing nothing. */
+    return C_("sync run kind", "Preview");
 
   if (self->direction == YQ_SYNC_DIRECTION_FROM_PLATFORM)
     /* Translators: the kind of a sync run that re-reads the platform's
@@ -343,6 +361,8 @@ yq_history_run_get_result_class (YqHistoryRun *self)
     case YQ_SYNC_RUN_BLOCKED:
     case YQ_SYNC_RUN_INTERRUPTED:
       return "warning";
+    case YQ_SYNC_RUN_PREVIEWED:
+      return self->n_warnings > 0 ? "warning" : NULL;
     case YQ_SYNC_RUN_APPLYING:
     default:
       return NULL;

@@ -20,6 +20,7 @@ gint64                 yq_history_run_get_connector_id   (YqHistoryRun          
 const char            *yq_history_run_get_connector_name (YqHistoryRun          *self);
 YqSyncDirection        yq_history_run_get_direction      (YqHistoryRun          *self);
 YqSyncRunState         yq_history_run_get_state          (YqHistoryRun          *self);
+gboolean               yq_history_run_get_dry_run        (YqHistoryRun          *self);
 gint64                 yq_history_run_get_started_at     (YqHistoryRun          *self);
 gint64                 yq_history_run_get_finished_at    (YqHistoryRun          *self);
 guint                  yq_history_run_get_n_ops          (YqHistoryRun          *self);

@@ -48,6 +48,7 @@ struct _YqRunDialog
 
   YqStore         *store;
   gint64           run_id;
+  gboolean         dry_run;
   GListStore      *ops;
   char            *ops_search;
 };
@@ -452,7 +453,16 @@ update_ops_page (YqRunDialog *self)
       return;
     }
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->ops)) == 0)
+  if (self->dry_run)
+    {
+      adw_status_page_set_icon_name (self->ops_empty_page, "action-unavailable-symbolic");
+      adw_status_page_set_title (self->ops_empty_page, _("A Preview Changes Nothing"));
+      adw_status_page_set_description (self->ops_empty_page,
+                                       _("This run was a preview: it planned and compared "
+                                         "without changing anything, so it has no journal of "
+                                         "operations. Apply the sync to carry out a plan."));
+    }
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->ops)) == 0)
     {
       adw_status_page_set_icon_name (self->ops_empty_page, "action-unavailable-symbolic");
       adw_status_page_set_title (self->ops_empty_page, _("No Operations"));
@@ -588,13 +598,32 @@ load (YqRunDialog *self)
                                      : g_strdup (_("Not finished"));
   adw_action_row_set_subtitle (self->finished_row, finished);
 
-  operations = g_strdup_printf (ngettext ("%u operation: %u done, %u failed",
-                                          "%u operations: %u done, %u failed",
-                                          record->n_ops),
-                                record->n_ops, record->n_done, record->n_failed);
+  self->dry_run = record->dry_run;
+  if (record->dry_run)
+    operations = g_strdup_printf (ngettext ("%u operation planned; a preview changes nothing",
+                                            "%u operations planned; a preview changes nothing",
+                                            record->n_ops),
+                                  record->n_ops);
+  else
+    operations = g_strdup_printf (ngettext ("%u operation: %u done, %u failed",
+                                            "%u operations: %u done, %u failed",
+                                            record->n_ops),
+                                  record->n_ops, record->n_done, record->n_failed);
   adw_action_row_set_subtitle (self->operations_row, operations);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->ops_search_entry), !record->dry_run);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->ops_state_dropdown), !record->dry_run);
 
   show_counts (self, record->counts);
+  if (record->dry_run)
+    {
+      GtkWidget *group = gtk_widget_get_ancestor (GTK_WIDGET (self->changes_list),
+                                                  ADW_TYPE_PREFERENCES_GROUP);
+
+      if (group != NULL)
+        adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                               _("What the preview planned. Nothing was "
+                                                 "changed."));
+    }
   show_messages (self->errors_group, self->errors_list, record->errors);
   show_messages (self->warnings_group, self->warnings_list, record->warnings);
   load_ops (self);

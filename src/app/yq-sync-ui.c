@@ -139,6 +139,9 @@ yq_sync_ui_run_state_label (YqSyncRunState state)
       return _("Blocked, nothing was changed");
     case YQ_SYNC_RUN_INTERRUPTED:
       return _("Interrupted, taken over by a later run");
+    case YQ_SYNC_RUN_PREVIEWED:
+      /* Translators: a sync run that was only a preview: it changed nothing. */
+      return _("Previewed");
     default:
       return yq_sync_run_state_to_string (state);
     }

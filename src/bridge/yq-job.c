@@ -375,7 +375,8 @@ build_summary (YqJob *self)
       json_builder_add_int_value (builder, warnings->len > SUMMARY_WARNINGS
                                            ? warnings->len - SUMMARY_WARNINGS : 0);
     }
-  if (record != NULL)
+  /* A preview's row has no journal: nothing done or failed to tell. */
+  if (record != NULL && !record->dry_run)
     {
       json_builder_set_member_name (builder, "done");
       json_builder_add_int_value (builder, record->n_done);
@@ -584,6 +585,8 @@ preview_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->plan = yq_sync_run_preview_finish (YQ_SYNC_RUN (source), result, &error);
+  /* Previews are in the history too; a cancelled one is not. */
+  self->run_id = yq_sync_run_get_run_id (YQ_SYNC_RUN (source));
   finish_with_comparison (self, error);
 }
 

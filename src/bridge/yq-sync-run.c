@@ -46,6 +46,7 @@ struct _YqSyncRun
   gboolean            stop;
   YqComparison       *comparison;   /* of the main plan */
   YqFetchStats        fetch_stats;  /* the fetch so far */
+  gint64              run_id;       /* of the last preview or main run */
 };
 
 G_DEFINE_FINAL_TYPE (YqSyncRun, yq_sync_run, G_TYPE_OBJECT)
@@ -440,6 +441,8 @@ start (GTask *task)
   RunData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
+  self->run_id = 0;
+
   if (!ensure_parts (self, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -495,6 +498,8 @@ finish_task (GTask   *task,
         g_warning ("%s", release_error->message);
       data->leased = FALSE;
     }
+
+  self->run_id = data->run_id;
 
   if (error != NULL)
     g_task_return_error (task, error);
@@ -1417,6 +1422,31 @@ reconcile_interrupted (YqSyncRun  *self,
                               error);
 }
 
+/* The history lists previews too: one finished, dry-run row with the
+ * plan's counts (blocked when the plan is), and no journal. A cancelled
+ * preview is not recorded. */
+static gboolean
+record_preview (YqSyncRun     *self,
+                RunData       *data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(YqSyncProfile) profile = NULL;
+
+  if (g_cancellable_is_cancelled (cancellable))
+    return TRUE;
+
+  profile = yq_sync_profiles_get (self->store, connector_id (self), self->direction, error);
+  if (profile == NULL)
+    return FALSE;
+
+  data->run_id = yq_sync_runs_record_preview (self->store, connector_id (self),
+                                              self->direction, profile, self->confirmed,
+                                              data->plan, error);
+
+  return data->run_id > 0;
+}
+
 static void
 fetched_cb (GObject      *source,
             GAsyncResult *result,
@@ -1453,6 +1483,8 @@ fetched_cb (GObject      *source,
         data->plan = plan_refresh (self, data, &error);
       else
         data->plan = plan_main (self, data, &error);
+      if (data->plan != NULL)
+        record_preview (self, data, g_task_get_cancellable (task), &error);
       finish_task (task, g_steal_pointer (&error));
       return;
     }
@@ -1660,6 +1692,26 @@ yq_sync_run_apply_finish (YqSyncRun     *self,
   g_task_propagate_boolean (G_TASK (result), error);
 
   return data->run_id;
+}
+
+/**
+ * yq_sync_run_get_run_id:
+ * @self: a run
+ *
+ * The ID of the history row of the last preview, or of the main run of
+ * the last apply (as yq_sync_run_apply_finish() returns it). Previews are
+ * recorded too, also when blocked; not when cancelled or when they failed
+ * before there was a plan.
+ *
+ * Returns: the run ID, or 0 when nothing was recorded (or before the
+ *   preview or apply finished)
+ */
+gint64
+yq_sync_run_get_run_id (YqSyncRun *self)
+{
+  g_return_val_if_fail (YQ_IS_SYNC_RUN (self), 0);
+
+  return self->run_id;
 }
 
 /**

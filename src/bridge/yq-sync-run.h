@@ -79,7 +79,8 @@ void           yq_sync_run_request_stop       (YqSyncRun           *self);
 void           yq_sync_run_get_fetch_stats    (YqSyncRun           *self,
                                                YqFetchStats        *stats);
 
-/* Fetches and plans; writes nothing. */
+/* Fetches and plans; changes nothing but records the preview in the
+ * history (see yq_sync_run_get_run_id()). */
 void           yq_sync_run_preview_async      (YqSyncRun           *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
@@ -100,6 +101,9 @@ gint64         yq_sync_run_apply_finish       (YqSyncRun           *self,
                                                GAsyncResult        *result,
                                                YqPlan             **plan,
                                                GError             **error);
+
+/* The history row of the last preview or apply's main run, or 0. */
+gint64         yq_sync_run_get_run_id         (YqSyncRun           *self);
 
 /* The comparison of the main plan that was previewed or applied (also when
  * it was blocked); NULL before a plan exists. */

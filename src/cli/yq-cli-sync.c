@@ -263,7 +263,8 @@ sync_preview (YqCliContext  *ctx,
 
   if (!yq_cli_parse_id_command (command,
                                 _("Compare the two sides and print what a sync would do: the "
-                                  "counts, then the operations. Nothing is changed."),
+                                  "counts, then the operations. Nothing is changed; the preview is "
+                                  "listed in the sync history."),
                                 entries, &argv, &id, &exit_code))
     return exit_code;
 
@@ -314,6 +315,8 @@ run_to_json (YqSyncRunRecord *record)
   json_builder_add_string_value (builder, yq_sync_run_state_to_string (record->state));
   json_builder_set_member_name (builder, "confirmed");
   json_builder_add_boolean_value (builder, record->confirmed);
+  json_builder_set_member_name (builder, "dry-run");
+  json_builder_add_boolean_value (builder, record->dry_run);
   json_builder_set_member_name (builder, "operations");
   json_builder_add_int_value (builder, record->n_ops);
   json_builder_set_member_name (builder, "done");
@@ -521,7 +524,8 @@ sync_history (YqCliContext  *ctx,
   else
     {
       const char *headers[] = {
-        _("RUN"), _("STARTED"), _("DIRECTION"), _("STATE"), _("OPERATIONS"), _("FAILED"),
+        _("RUN"), _("STARTED"), _("DIRECTION"), _("KIND"), _("STATE"), _("OPERATIONS"),
+        _("FAILED"),
       };
       g_autoptr(YqCliTable) table = yq_cli_table_new (G_N_ELEMENTS (headers), headers);
 
@@ -530,14 +534,31 @@ sync_history (YqCliContext  *ctx,
           YqSyncRunRecord *record = g_ptr_array_index (runs, i);
           g_autofree char *run_text = g_strdup_printf ("%" G_GINT64_FORMAT, record->id);
           g_autofree char *started = yq_cli_format_time (record->started_at);
-          g_autofree char *ops = g_strdup_printf ("%u / %u", record->n_done, record->n_ops);
+          g_autofree char *ops = NULL;
           g_autofree char *failed = g_strdup_printf ("%u", record->n_failed);
-          const char *cells[] = {
-            run_text, started, yq_sync_direction_to_string (record->direction),
-            yq_sync_run_state_to_string (record->state), ops, failed,
-          };
+          const char *kind;
 
-          yq_cli_table_add_row (table, cells);
+          /* Like the direction and state, the kind is a fixed word. A
+           * preview has no journal: its operations were only planned. */
+          if (record->dry_run)
+            {
+              kind = "preview";
+              ops = g_strdup_printf ("%u", record->n_ops);
+            }
+          else
+            {
+              kind = record->direction == YQ_SYNC_DIRECTION_FROM_PLATFORM ? "refresh" : "apply";
+              ops = g_strdup_printf ("%u / %u", record->n_done, record->n_ops);
+            }
+
+          {
+            const char *cells[] = {
+              run_text, started, yq_sync_direction_to_string (record->direction), kind,
+              yq_sync_run_state_to_string (record->state), ops, failed,
+            };
+
+            yq_cli_table_add_row (table, cells);
+          }
         }
       yq_cli_table_print (table);
     }

@@ -204,7 +204,7 @@ yq_sync_profiles_set (YqStore              *store,
 /* ---- Runs ------------------------------------------------------------------ */
 
 static const char * const run_states[] = {
-  "applying", "applied", "failed", "blocked", "interrupted",
+  "applying", "applied", "failed", "blocked", "interrupted", "previewed",
 };
 
 static const char * const op_states[] = {
@@ -305,6 +305,7 @@ typedef struct
   const YqSyncProfile *profile;
   gboolean             confirmed;
   YqPlan              *plan;
+  gboolean             dry_run;
   gint64               run_id;
 } CreateData;
 
@@ -320,22 +321,28 @@ create_in_transaction (YqStore  *store,
   gboolean blocked = yq_plan_is_blocked (data->plan);
   guint n_ops = yq_plan_get_n_ops (data->plan);
   gint64 now = now_seconds ();
+  YqSyncRunState state;
   sqlite3_stmt *stmt;
+
+  if (blocked)
+    state = YQ_SYNC_RUN_BLOCKED;
+  else if (data->dry_run)
+    state = YQ_SYNC_RUN_PREVIEWED;
+  else
+    state = YQ_SYNC_RUN_APPLYING;
 
   stmt = yq_store_prepare (store,
                            "INSERT INTO sync_runs (connector_id, direction, state, confirmed, "
                            "profile, counts, warnings, source_people, n_ops, started_at, "
-                           "finished_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                           "finished_at, dry_run) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                            error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, data->connector_id);
   sqlite3_bind_text (stmt, 2, yq_sync_direction_to_string (data->direction), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3,
-                     yq_sync_run_state_to_string (blocked ? YQ_SYNC_RUN_BLOCKED
-                                                          : YQ_SYNC_RUN_APPLYING),
-                     -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, yq_sync_run_state_to_string (state), -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 4, data->confirmed ? 1 : 0);
   sqlite3_bind_text (stmt, 5, profile, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 6, counts, -1, SQLITE_TRANSIENT);
@@ -343,16 +350,21 @@ create_in_transaction (YqStore  *store,
   sqlite3_bind_int (stmt, 8, (int) yq_plan_get_counts (data->plan)->source_people);
   sqlite3_bind_int (stmt, 9, (int) n_ops);
   sqlite3_bind_int64 (stmt, 10, now);
-  if (blocked)
+  if (blocked || data->dry_run)
     sqlite3_bind_int64 (stmt, 11, now);
   else
     sqlite3_bind_null (stmt, 11);
-  if (!yq_store_run (store, stmt, _("Could not record the sync run"), error))
+  sqlite3_bind_int (stmt, 12, data->dry_run ? 1 : 0);
+  if (!yq_store_run (store, stmt,
+                     data->dry_run ? _("Could not record the sync preview")
+                                   : _("Could not record the sync run"),
+                     error))
     return FALSE;
 
   data->run_id = sqlite3_last_insert_rowid (yq_store_get_db (store));
 
-  if (blocked)
+  /* Nothing runs after a blocked plan or a preview: no journal. */
+  if (blocked || data->dry_run)
     return TRUE;
 
   stmt = yq_store_prepare (store,
@@ -405,7 +417,41 @@ yq_sync_runs_create (YqStore              *store,
                      YqPlan               *plan,
                      GError              **error)
 {
-  CreateData data = { connector_id, direction, profile, confirmed, plan, 0 };
+  CreateData data = { connector_id, direction, profile, confirmed, plan, FALSE, 0 };
+
+  if (!yq_store_transaction (store, create_in_transaction, &data, error))
+    return 0;
+
+  return data.run_id;
+}
+
+/**
+ * yq_sync_runs_record_preview:
+ * @store: the store
+ * @connector_id: the connector
+ * @direction: the direction
+ * @profile: the profile the plan was made with
+ * @confirmed: whether the thresholds were confirmed
+ * @plan: the previewed plan
+ * @error: return location for an error
+ *
+ * Records a preview in the history: one run, dry_run set, in state
+ * previewed (or blocked when @plan is blocked, with the blocks among its
+ * messages as for a blocked apply), finished now, with the plan's counts
+ * and number of operations but no journal.
+ *
+ * Returns: the new run's ID, or 0 with @error set
+ */
+gint64
+yq_sync_runs_record_preview (YqStore              *store,
+                             gint64                connector_id,
+                             YqSyncDirection       direction,
+                             const YqSyncProfile  *profile,
+                             gboolean              confirmed,
+                             YqPlan               *plan,
+                             GError              **error)
+{
+  CreateData data = { connector_id, direction, profile, confirmed, plan, TRUE, 0 };
 
   if (!yq_store_transaction (store, create_in_transaction, &data, error))
     return 0;
@@ -491,7 +537,7 @@ yq_sync_runs_finish (YqStore         *store,
 #define SELECT_RUN \
   "SELECT id, connector_id, direction, state, confirmed, profile, counts, warnings, errors, " \
   "coalesce (source_people, -1), n_ops, n_done, n_failed, started_at, " \
-  "coalesce (finished_at, 0) FROM sync_runs "
+  "coalesce (finished_at, 0), dry_run FROM sync_runs "
 
 static YqSyncRunRecord *
 run_from_row (sqlite3_stmt *stmt)
@@ -516,6 +562,7 @@ run_from_row (sqlite3_stmt *stmt)
   record->n_failed = sqlite3_column_int (stmt, 12);
   record->started_at = sqlite3_column_int64 (stmt, 13);
   record->finished_at = sqlite3_column_int64 (stmt, 14);
+  record->dry_run = sqlite3_column_int (stmt, 15) != 0;
 
   return record;
 }
@@ -659,7 +706,7 @@ yq_sync_runs_find_unfinished (YqStore          *store,
 
   stmt = yq_store_prepare (store,
                            "SELECT id, direction FROM sync_runs "
-                           "WHERE connector_id = ?1 AND state = 'applying' "
+                           "WHERE connector_id = ?1 AND state = 'applying' AND dry_run = 0 "
                            "ORDER BY id DESC LIMIT 1",
                            error);
   if (stmt == NULL)
@@ -696,7 +743,8 @@ yq_sync_runs_previous_people (YqStore          *store,
   stmt = yq_store_prepare (store,
                            "SELECT source_people FROM sync_runs "
                            "WHERE connector_id = ?1 AND direction = ?2 AND state = 'applied' "
-                           "AND source_people IS NOT NULL ORDER BY id DESC LIMIT 1",
+                           "AND dry_run = 0 AND source_people IS NOT NULL "
+                           "ORDER BY id DESC LIMIT 1",
                            error);
   if (stmt == NULL)
     return -1;

@@ -44,6 +44,8 @@ gboolean       yq_binding_rule_set           (YqStore               *store,
  * @YQ_SYNC_RUN_BLOCKED: the plan was blocked (threshold, top mismatch,
  *   read-only); nothing was changed
  * @YQ_SYNC_RUN_INTERRUPTED: a cut-off run that a later run took over
+ * @YQ_SYNC_RUN_PREVIEWED: a preview (dry run) that was not blocked;
+ *   nothing was changed and there is no journal
  */
 typedef enum
 {
@@ -52,6 +54,7 @@ typedef enum
   YQ_SYNC_RUN_FAILED,
   YQ_SYNC_RUN_BLOCKED,
   YQ_SYNC_RUN_INTERRUPTED,
+  YQ_SYNC_RUN_PREVIEWED,
 } YqSyncRunState;
 
 typedef enum
@@ -67,7 +70,8 @@ typedef enum
  * YqSyncRunRecord:
  *
  * One run of the history. @counts, @warnings and @errors are JSON texts
- * (object, array of strings, array of strings).
+ * (object, array of strings, array of strings). @dry_run is set for a
+ * preview: it has counts and @n_ops but no journal.
  */
 typedef struct
 {
@@ -76,6 +80,7 @@ typedef struct
   YqSyncDirection  direction;
   YqSyncRunState   state;
   gboolean         confirmed;
+  gboolean         dry_run;
   char            *profile;
   char            *counts;
   char            *warnings;
@@ -114,6 +119,15 @@ gint64           yq_sync_runs_create       (YqStore          *store,
                                             gboolean          confirmed,
                                             YqPlan           *plan,
                                             GError          **error);
+/* Writes a preview's run (state previewed, or blocked when @plan is
+ * blocked; dry_run set, finished at once) with no journal. */
+gint64           yq_sync_runs_record_preview (YqStore        *store,
+                                            gint64            connector_id,
+                                            YqSyncDirection   direction,
+                                            const YqSyncProfile *profile,
+                                            gboolean          confirmed,
+                                            YqPlan           *plan,
+                                            GError          **error);
 /* Marks operations [first, first + n) of a run. */
 gboolean         yq_sync_runs_mark_ops     (YqStore          *store,
                                             gint64            run_id,
@@ -142,13 +156,14 @@ GPtrArray       *yq_sync_runs_get_ops      (YqStore          *store,
                                             gint64            run_id,
                                             gint              state,
                                             GError          **error);
-/* The newest run of the connector still in state applying, or 0. */
+/* The newest run of the connector still in state applying, or 0; never a
+ * preview. */
 gint64           yq_sync_runs_find_unfinished (YqStore       *store,
                                             gint64            connector_id,
                                             YqSyncDirection  *direction,
                                             GError          **error);
-/* Active source people in scope at the newest applied run in @direction,
- * or -1. */
+/* Active source people in scope at the newest applied run (not a preview)
+ * in @direction, or -1. */
 gint             yq_sync_runs_previous_people (YqStore       *store,
                                             gint64            connector_id,
                                             YqSyncDirection   direction,

@@ -465,6 +465,94 @@ test_open_run (Fixture       *fixture,
                                                      "ops_empty_page")), ==, "No Operations");
 }
 
+/* A preview is a row of its own kind; its report says it changed nothing. */
+static void
+test_preview (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(YqSyncProfile) profile = yq_sync_profile_new ();
+  g_autoptr(YqPlan) plan = yq_plan_new ();
+  g_autoptr(YqHistoryRun) top = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer entry = CHILD (fixture->view, YQ_TYPE_HISTORY_VIEW, "search_entry");
+  YqRunDialog *dialog;
+  AdwStatusPage *empty;
+  gint64 runs[3];
+  gint64 preview;
+
+  create_history (fixture, runs);
+  for (guint i = 0; i < 3; i++)
+    {
+      YqPlanOp *op = yq_plan_op_new (YQ_PLAN_OP_CREATE_DEPARTMENT);
+
+      op->source_id = g_strdup_printf ("src-%u", i);
+      op->name = g_strdup_printf ("Planned %u", i);
+      yq_plan_add_op (plan, op);
+      yq_plan_get_counts_mut (plan)->ops[YQ_PLAN_OP_CREATE_DEPARTMENT]++;
+    }
+  preview = yq_sync_runs_record_preview (fixture->store, fixture->beijing,
+                                         YQ_SYNC_DIRECTION_TO_OA, profile, FALSE, plan, &error);
+  g_assert_no_error (error);
+  yq_history_view_set_store (fixture->view, fixture->store);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model (fixture)), ==, 4);
+  g_assert_cmpint (run_at (fixture, 0), ==, preview);
+  top = g_list_model_get_item (model (fixture), 0);
+  g_assert_true (yq_history_run_get_dry_run (top));
+  g_assert_cmpint (yq_history_run_get_state (top), ==, YQ_SYNC_RUN_PREVIEWED);
+  g_assert_cmpstr (yq_history_run_get_kind_label (top), ==, "Preview");
+  g_assert_cmpstr (yq_history_run_get_short_counts (top), ==, "+3");
+  g_assert_cmpstr (yq_history_run_get_counts_text (top), ==, "3 departments to create");
+  /* The applies keep their kinds. */
+  {
+    g_autoptr(YqHistoryRun) apply = g_list_model_get_item (model (fixture), 1);
+    g_autoptr(YqHistoryRun) refresh = g_list_model_get_item (model (fixture), 3);
+
+    g_assert_false (yq_history_run_get_dry_run (apply));
+    g_assert_cmpstr (yq_history_run_get_kind_label (apply), ==, "Apply");
+    g_assert_cmpstr (yq_history_run_get_kind_label (refresh), ==, "Refresh");
+  }
+
+  /* The cells show it. */
+  YQ_WAIT_FOR (find_label (fixture->view, "Preview") != NULL);
+  g_assert_nonnull (find_label (fixture->view, "Previewed"));
+
+  /* The search finds it by its kind, translated or not. */
+  search (entry, "preview");
+  g_assert_cmpuint (g_list_model_get_n_items (model (fixture)), ==, 1);
+  g_assert_cmpint (run_at (fixture, 0), ==, preview);
+  search (entry, "dry-run");
+  g_assert_cmpuint (g_list_model_get_n_items (model (fixture)), ==, 1);
+  search (entry, "");
+  g_assert_cmpuint (g_list_model_get_n_items (model (fixture)), ==, 4);
+
+  /* Its report: planned operations, and no journal. */
+  dialog = open_run (fixture, 0);
+  g_assert_cmpint (yq_run_dialog_get_run_id (dialog), ==, preview);
+  g_assert_cmpstr (adw_action_row_get_subtitle (CHILD (dialog, YQ_TYPE_RUN_DIALOG,
+                                                       "state_row")), ==, "Previewed");
+  g_assert_cmpstr (adw_action_row_get_subtitle (CHILD (dialog, YQ_TYPE_RUN_DIALOG,
+                                                       "operations_row")), ==,
+                   "3 operations planned; a preview changes nothing");
+  adw_view_stack_set_visible_child_name (CHILD (dialog, YQ_TYPE_RUN_DIALOG, "view_stack"),
+                                         "operations");
+  g_assert_cmpuint (g_list_model_get_n_items (dialog_ops (dialog)), ==, 0);
+  g_assert_cmpstr (visible_page (dialog, YQ_TYPE_RUN_DIALOG, "ops_stack"), ==, "empty");
+  empty = CHILD (dialog, YQ_TYPE_RUN_DIALOG, "ops_empty_page");
+  g_assert_cmpstr (adw_status_page_get_title (empty), ==, "A Preview Changes Nothing");
+  g_assert_nonnull (strstr (adw_status_page_get_description (empty), "no journal"));
+  g_assert_false (gtk_widget_get_sensitive (CHILD (dialog, YQ_TYPE_RUN_DIALOG,
+                                                   "ops_search_entry")));
+  {
+    GtkWidget *changes = CHILD (dialog, YQ_TYPE_RUN_DIALOG, "changes_list");
+    GtkWidget *group = gtk_widget_get_ancestor (changes, ADW_TYPE_PREFERENCES_GROUP);
+
+    g_assert_nonnull (group);
+    g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), ==,
+                     "What the preview planned. Nothing was changed.");
+  }
+}
+
 /* Thousands of operations: filtered in the model, drawn only as far as
  * they are visible. */
 static void
@@ -508,6 +596,7 @@ main (int   argc,
   ADD ("search", test_search);
   ADD ("reload-keeps-selection", test_reload_keeps_selection);
   ADD ("open-run", test_open_run);
+  ADD ("preview", test_preview);
   ADD ("many-operations", test_many_operations);
 
 #undef ADD

@@ -888,6 +888,58 @@ test_cli_platform (void)
   }
   g_clear_pointer (&result, yq_test_cli_result_free);
 
+  /* A preview is listed in the history as a dry run; an apply is not. */
+  result = yq_test_cli_run ("--data-dir", data_dir, "sync", "history", yzj_id);
+  yq_test_cli_assert_exit (result, 0);
+  g_assert_nonnull (strstr (result->out, "not been synced yet"));
+  g_clear_pointer (&result, yq_test_cli_result_free);
+
+  result = yq_test_cli_run ("--data-dir", data_dir, "sync", "preview", yzj_id,
+                            "--direction", "from-platform", "--json");
+  yq_test_cli_assert_exit (result, 0);
+  g_clear_pointer (&result, yq_test_cli_result_free);
+
+  result = yq_test_cli_run ("--data-dir", data_dir, "sync", "history", yzj_id);
+  yq_test_cli_assert_exit (result, 0);
+  g_assert_true (g_regex_match_simple ("^RUN +STARTED +DIRECTION +KIND +STATE +OPERATIONS +FAILED$",
+                                       result->out, G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^1 .* from-platform +preview +previewed +[1-9][0-9]* +0$",
+                                       result->out, G_REGEX_MULTILINE, 0));
+  g_clear_pointer (&result, yq_test_cli_result_free);
+
+  result = yq_test_cli_run ("--data-dir", data_dir, "sync", "apply", yzj_id,
+                            "--direction", "from-platform");
+  yq_test_cli_assert_exit (result, 0);
+  g_clear_pointer (&result, yq_test_cli_result_free);
+
+  result = yq_test_cli_run ("--data-dir", data_dir, "sync", "history", yzj_id);
+  yq_test_cli_assert_exit (result, 0);
+  g_assert_true (g_regex_match_simple ("^2 .* from-platform +refresh +applied +([0-9]+) / \\1 +0$",
+                                       result->out, G_REGEX_MULTILINE, 0));
+  g_clear_pointer (&result, yq_test_cli_result_free);
+
+  result = yq_test_cli_run ("--data-dir", data_dir, "sync", "history", yzj_id, "--json");
+  yq_test_cli_assert_exit (result, 0);
+  node = yq_test_cli_parse_json (result->out);
+  {
+    JsonArray *runs = json_node_get_array (node);
+    JsonObject *apply, *preview;
+
+    g_assert_cmpuint (json_array_get_length (runs), ==, 2);
+    apply = json_array_get_object_element (runs, 0);
+    preview = json_array_get_object_element (runs, 1);
+    g_assert_false (json_object_get_boolean_member (apply, "dry-run"));
+    g_assert_cmpstr (json_object_get_string_member (apply, "state"), ==, "applied");
+    g_assert_true (json_object_get_boolean_member (preview, "dry-run"));
+    g_assert_cmpstr (json_object_get_string_member (preview, "state"), ==, "previewed");
+    g_assert_cmpint (json_object_get_int_member (preview, "done"), ==, 0);
+    /* The preview planned what the apply then did. */
+    g_assert_cmpint (json_object_get_int_member (preview, "operations"), ==,
+                     json_object_get_int_member (apply, "operations"));
+  }
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&result, yq_test_cli_result_free);
+
   /* A wrong secret: exit 1, the cause named, the secret nowhere. */
   {
     const char * const env[] = { "YQ_TEST_SECRET=Wrong-Secret-0x5f", NULL };

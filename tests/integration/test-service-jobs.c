@@ -378,11 +378,41 @@ test_busy_and_cancel (Fixture       *f,
   /* A cancelled job keeps no comparison. */
   g_assert_cmpstr (yq_dbus_job_get_comparison (job), ==, "");
 
+  /* A cancelled preview is not in the history either. */
+  g_clear_object (&job);
+  g_free (path);
+  path = start_sync (f, "to-oa", TRUE, &error);
+  g_assert_no_error (error);
+  WAIT_FOR ((job = client_get_job (client, path)) != NULL);
+  WAIT_FOR (g_strcmp0 (yq_dbus_job_get_state (job), "running") == 0);
+  g_assert_true (yq_dbus_job_call_cancel_sync (job, NULL, &error));
+  g_assert_no_error (error);
+  WAIT_FOR (job_finished (job));
+  g_assert_cmpstr (yq_dbus_job_get_state (job), ==, "cancelled");
+  g_assert_cmpint (yq_dbus_job_get_run_id (job), ==, 0);
+
   /* Free again. */
   set_latency (f, 0);
   g_free (second);
   second = start_sync (f, "from-platform", TRUE, &error);
   g_assert_no_error (error);
+
+  /* Only the finished preview is in the history. */
+  g_clear_object (&job);
+  WAIT_FOR ((job = client_get_job (client, second)) != NULL);
+  WAIT_FOR (job_finished (job));
+  g_assert_cmpstr (yq_dbus_job_get_state (job), ==, "succeeded");
+  g_assert_cmpint (yq_dbus_job_get_run_id (job), >, 0);
+  {
+    g_autoptr(GPtrArray) runs = yq_sync_runs_list (f->sync.store, f->sync.connector_id, 0,
+                                                   &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (runs->len, ==, 1);
+    g_assert_cmpint (((YqSyncRunRecord *) g_ptr_array_index (runs, 0))->id, ==,
+                     yq_dbus_job_get_run_id (job));
+    g_assert_true (((YqSyncRunRecord *) g_ptr_array_index (runs, 0))->dry_run);
+  }
 }
 
 /* A preview job leaves its comparison in a file that loads and agrees with
@@ -421,6 +451,30 @@ test_preview_comparison (Fixture       *f,
   WAIT_FOR (job_finished (job));
   g_assert_cmpstr (yq_dbus_job_get_state (job), ==, "succeeded");
   g_assert_cmpstr (yq_dbus_job_get_kind (job), ==, "sync-preview");
+
+  /* The preview is in the history, as a dry run without a journal. */
+  {
+    g_autoptr(YqSyncRunRecord) record = NULL;
+    g_autoptr(GPtrArray) ops = NULL;
+
+    g_assert_cmpint (yq_dbus_job_get_run_id (job), >, 0);
+    record = yq_sync_runs_get (f->sync.store, yq_dbus_job_get_run_id (job), &error);
+    g_assert_no_error (error);
+    g_assert_true (record->dry_run);
+    g_assert_cmpint (record->state, ==, YQ_SYNC_RUN_PREVIEWED);
+    g_assert_cmpint (record->direction, ==, YQ_SYNC_DIRECTION_TO_OA);
+    g_assert_cmpuint (record->n_ops, >, 0);
+    ops = yq_sync_runs_get_ops (f->sync.store, record->id, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ops->len, ==, 0);
+    summary = json_from_string (yq_dbus_job_get_summary (job), &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (summary), "operations"),
+                     ==, record->n_ops);
+    /* Nothing was done: the summary does not speak of it. */
+    g_assert_false (json_object_has_member (json_node_get_object (summary), "done"));
+    g_clear_pointer (&summary, json_node_unref);
+  }
 
   file = yq_dbus_job_get_comparison (job);
   g_assert_nonnull (file);

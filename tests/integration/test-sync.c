@@ -90,6 +90,29 @@ preview (YqSyncFixture   *f,
   plan = yq_sync_run_preview_finish (run, result, &error);
   g_assert_no_error (error);
 
+  /* The preview is in the history: a finished dry run with the plan's
+   * counts and no journal. */
+  {
+    g_autoptr(YqSyncRunRecord) record = NULL;
+    g_autoptr(GPtrArray) ops = NULL;
+    gint64 run_id = yq_sync_run_get_run_id (run);
+
+    g_assert_cmpint (run_id, >, 0);
+    record = yq_sync_runs_get (f->store, run_id, &error);
+    g_assert_no_error (error);
+    g_assert_true (record->dry_run);
+    g_assert_cmpint (record->connector_id, ==, f->connector_id);
+    g_assert_cmpint (record->direction, ==, direction);
+    g_assert_cmpint (record->state, ==, yq_plan_is_blocked (plan) ? YQ_SYNC_RUN_BLOCKED
+                                                                  : YQ_SYNC_RUN_PREVIEWED);
+    g_assert_cmpuint (record->n_ops, ==, yq_plan_get_n_ops (plan));
+    g_assert_cmpuint (record->n_done, ==, 0);
+    g_assert_cmpint (record->finished_at, >=, record->started_at);
+    ops = yq_sync_runs_get_ops (f->store, run_id, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ops->len, ==, 0);
+  }
+
   /* The comparison of the previewed plan: platform vs OA for to-oa. */
   {
     YqComparison *comparison = yq_sync_run_get_comparison (run);
@@ -415,6 +438,7 @@ test_threshold (YqSyncFixture *f,
   g_autoptr(YqPlan) plan = NULL;
   guint people_before = 0, people_after = 0;
   guint deleted = 0;
+  gint previous;
   gint64 run_id;
 
   profile = yq_sync_profiles_get (f->store, f->connector_id, YQ_SYNC_DIRECTION_FROM_PLATFORM,
@@ -436,6 +460,23 @@ test_threshold (YqSyncFixture *f,
           deleted++;
         }
     }
+
+  /* A preview is blocked the same way and recorded as a blocked dry run
+   * (preview() checks the row); it changes nothing, and the applied run
+   * stays the one the threshold compares with. */
+  previous = yq_sync_runs_previous_people (f->store, f->connector_id,
+                                           YQ_SYNC_DIRECTION_FROM_PLATFORM, &error);
+  g_assert_cmpint (previous, >, 0);
+  plan = preview (f, YQ_SYNC_DIRECTION_FROM_PLATFORM);
+  g_assert_true (yq_plan_is_blocked (plan));
+  g_assert_true (yq_plan_needs_confirmation (plan));
+  g_clear_object (&plan);
+  g_assert_true (yq_bridge_directory_count (f->store, f->connector_id, NULL, &people_after,
+                                            NULL, &error));
+  g_assert_cmpuint (people_after, ==, people_before);
+  g_assert_cmpint (yq_sync_runs_previous_people (f->store, f->connector_id,
+                                                 YQ_SYNC_DIRECTION_FROM_PLATFORM, &error),
+                   ==, previous);
 
   run_id = apply (f, YQ_SYNC_DIRECTION_FROM_PLATFORM, FALSE, &plan, &error);
   g_assert_error (error, YQ_SYNC_ERROR, YQ_SYNC_ERROR_NEEDS_CONFIRMATION);

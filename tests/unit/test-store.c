@@ -12,6 +12,7 @@
 
 #include "yq-store.h"
 #include "yq-store-private.h"
+#include "yq-sync-runs.h"
 #include "yq-test-fs.h"
 
 /* Helpers */
@@ -197,6 +198,17 @@ write_data_for_version (YqStore *store,
       yq_store_audit (store, "tester", "test.old", "subject", "detail", &error);
       g_assert_no_error (error);
     }
+  if (version >= 4)
+    {
+      raw_exec (db,
+                "INSERT INTO sync_runs (id, connector_id, direction, state, confirmed, profile, "
+                "counts, n_ops, n_done, source_people, started_at, finished_at) VALUES (7, "
+                "(SELECT id FROM connectors WHERE tenant_id = '12345'), 'to-oa', 'applied', 1, "
+                "'{}', '{\"create-person\":1}', 1, 1, 3, 300, 301)");
+      raw_exec (db,
+                "INSERT INTO sync_operations (run_id, seq, kind, op, state) "
+                "VALUES (7, 0, 'create-person', '{}', 'done')");
+    }
 }
 
 static void
@@ -223,6 +235,27 @@ check_data_for_version (YqStore *store,
       g_assert_cmpstr (value, ==, "https://old.example.com");
       g_assert_cmpint (raw_int (db, "SELECT count(*) FROM audit_log WHERE action = 'test.old'"),
                        ==, 1);
+    }
+  if (version >= 4)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(YqSyncRunRecord) run = yq_sync_runs_get (store, 7, &error);
+
+      /* Runs from before previews were recorded are applies, with their
+       * journal and their place in the ID sequence. */
+      g_assert_no_error (error);
+      g_assert_cmpint (run->state, ==, YQ_SYNC_RUN_APPLIED);
+      g_assert_false (run->dry_run);
+      g_assert_true (run->confirmed);
+      g_assert_cmpuint (run->n_done, ==, 1);
+      g_assert_cmpint (run->finished_at, ==, 301);
+      g_assert_cmpint (raw_int (db, "SELECT count(*) FROM sync_operations WHERE run_id = 7"),
+                       ==, 1);
+      g_assert_cmpint (raw_int (db, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+      g_assert_cmpint (raw_int (db, "SELECT seq FROM sqlite_sequence WHERE name = 'sync_runs'"),
+                       ==, 7);
+      g_assert_cmpint (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE "
+                                    "name = 'sync_runs_connector'"), ==, 1);
     }
 }
 

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -393,6 +394,107 @@ test_unfinished_runs (Fixture       *f,
   g_assert_cmpuint (runs->len, ==, 0);
 }
 
+/* A preview is one finished, dry-run row with counts and no journal; it is
+ * never taken over as unfinished and never counts as the previous run. */
+static void
+test_previews (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(YqOrgSnapshot) platform = make_platform (TRUE);
+  g_autoptr(YqOrgSnapshot) smaller = make_platform (FALSE);
+  g_autoptr(YqSyncProfile) profile = yq_sync_profile_new ();
+  g_autoptr(YqPlan) plan = yq_plan_new ();
+  g_autoptr(YqPlan) blocked = yq_plan_new ();
+  g_autoptr(YqSyncRunRecord) record = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  YqPlanOp *op;
+  gint64 applied, preview, blocked_preview;
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+
+  /* An applied run with 1 source person, for the previous count. */
+  applied = mirror (f, smaller);
+  g_assert_cmpint (yq_sync_runs_previous_people (f->store, f->connector,
+                                                 YQ_SYNC_DIRECTION_FROM_PLATFORM, &error),
+                   ==, 1);
+  g_assert_no_error (error);
+
+  op = yq_plan_op_new (YQ_PLAN_OP_CREATE_DEPARTMENT);
+  op->source_id = g_strdup ("b");
+  op->name = g_strdup ("办公室");
+  op->department = yq_org_department_copy (yq_org_snapshot_get_department (platform, 2));
+  yq_plan_add_op (plan, op);
+  yq_plan_add_op (plan, yq_plan_op_copy (op));
+  yq_plan_get_counts_mut (plan)->ops[YQ_PLAN_OP_CREATE_DEPARTMENT] = 2;
+  yq_plan_get_counts_mut (plan)->source_people = 2;
+  yq_plan_add_warning (plan, YQ_PLAN_WARNING_MISSING_FIELD, "p2", "李四 has no e-mail");
+
+  preview = yq_sync_runs_record_preview (f->store, f->connector,
+                                         YQ_SYNC_DIRECTION_FROM_PLATFORM, profile, TRUE, plan,
+                                         &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (preview, >, applied);
+
+  record = yq_sync_runs_get (f->store, preview, &error);
+  g_assert_no_error (error);
+  g_assert_true (record->dry_run);
+  g_assert_cmpint (record->state, ==, YQ_SYNC_RUN_PREVIEWED);
+  g_assert_cmpstr (yq_sync_run_state_to_string (record->state), ==, "previewed");
+  g_assert_cmpint (record->direction, ==, YQ_SYNC_DIRECTION_FROM_PLATFORM);
+  g_assert_true (record->confirmed);
+  g_assert_cmpuint (record->n_ops, ==, 2);
+  g_assert_cmpuint (record->n_done, ==, 0);
+  g_assert_cmpuint (record->n_failed, ==, 0);
+  g_assert_cmpint (record->source_people, ==, 2);
+  g_assert_cmpint (record->started_at, >=, before);
+  g_assert_cmpint (record->finished_at, >=, record->started_at);
+  g_assert_nonnull (strstr (record->counts, "\"create-department\":2"));
+  g_assert_nonnull (strstr (record->warnings, "李四 has no e-mail"));
+  g_clear_pointer (&record, yq_sync_run_record_free);
+
+  /* No journal. */
+  ops = yq_sync_runs_get_ops (f->store, preview, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ops->len, ==, 0);
+
+  /* Neither unfinished nor the previous applied run. */
+  g_assert_cmpint (yq_sync_runs_find_unfinished (f->store, f->connector, NULL, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (yq_sync_runs_previous_people (f->store, f->connector,
+                                                 YQ_SYNC_DIRECTION_FROM_PLATFORM, &error),
+                   ==, 1);
+
+  /* A blocked preview is recorded as blocked, with the block among its
+   * messages like a blocked apply. */
+  yq_plan_add_block (blocked, YQ_PLAN_BLOCK_TOP_MISMATCH, "The top departments differ.");
+  blocked_preview = yq_sync_runs_record_preview (f->store, f->connector,
+                                                 YQ_SYNC_DIRECTION_TO_OA, profile, FALSE,
+                                                 blocked, &error);
+  g_assert_no_error (error);
+  record = yq_sync_runs_get (f->store, blocked_preview, &error);
+  g_assert_no_error (error);
+  g_assert_true (record->dry_run);
+  g_assert_cmpint (record->state, ==, YQ_SYNC_RUN_BLOCKED);
+  g_assert_cmpint (record->direction, ==, YQ_SYNC_DIRECTION_TO_OA);
+  g_assert_false (record->confirmed);
+  g_assert_cmpint (record->finished_at, >, 0);
+  g_assert_nonnull (strstr (record->warnings, "The top departments differ."));
+  g_clear_pointer (&record, yq_sync_run_record_free);
+
+  /* The list has all three, newest first; only the applies are not dry. */
+  runs = yq_sync_runs_list (f->store, f->connector, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 3);
+  g_assert_cmpint (((YqSyncRunRecord *) g_ptr_array_index (runs, 0))->id, ==, blocked_preview);
+  g_assert_true (((YqSyncRunRecord *) g_ptr_array_index (runs, 0))->dry_run);
+  g_assert_true (((YqSyncRunRecord *) g_ptr_array_index (runs, 1))->dry_run);
+  g_assert_cmpint (((YqSyncRunRecord *) g_ptr_array_index (runs, 2))->id, ==, applied);
+  g_assert_false (((YqSyncRunRecord *) g_ptr_array_index (runs, 2))->dry_run);
+  g_assert_cmpint (((YqSyncRunRecord *) g_ptr_array_index (runs, 2))->state, ==,
+                   YQ_SYNC_RUN_APPLIED);
+}
+
 /* Connector 0 lists the runs of every connector, newest first. */
 static void
 test_list_all_connectors (Fixture       *f,
@@ -462,6 +564,7 @@ main (int   argc,
   ADD ("lease", test_lease);
   ADD ("unfinished-runs", test_unfinished_runs);
   ADD ("list-all-connectors", test_list_all_connectors);
+  ADD ("previews", test_previews);
 
 #undef ADD
 
