@@ -665,7 +665,10 @@ update_banner (YqOrgView *self)
     {
       YqPlanBlock *block = g_ptr_array_index (blocks, i);
 
-      g_string_append_printf (text, "\n• %s %s", block->message, block_way_forward (block->kind));
+      g_string_append (text, "\n• ");
+      /* Translators: a reason the sync stops, then what to do about it;
+       * languages that write no space between sentences drop it. */
+      g_string_append_printf (text, _("%s %s"), block->message, block_way_forward (block->kind));
     }
 
   gtk_label_set_text (self->banner_label, text->str);
@@ -1306,11 +1309,15 @@ job_finished (YqOrgView *self)
       show_comparison (self, NULL);
     }
 
+  /* Previews are in the history too (when they got as far as a plan). */
+  if (self->history_view != NULL && (!dry_run || run_id > 0))
+    yq_history_view_reload (self->history_view);
+
+  /* Only an apply opens its report: a preview's result is the comparison
+   * above. */
   if (!dry_run)
     {
       self->confirmed = FALSE;
-      if (self->history_view != NULL)
-        yq_history_view_reload (self->history_view);
       if (run_id > 0 && !g_str_equal (state, "blocked"))
         show_run (self, run_id);
       else if (g_str_equal (state, "blocked"))

@@ -318,35 +318,6 @@ find_node (YqComparison *comparison,
   return YQ_COMPARISON_NONE;
 }
 
-static gboolean
-is_ancestor (YqComparison *comparison,
-             guint         ancestor,
-             guint         index)
-{
-  for (guint j = yq_comparison_get_node (comparison, index)->parent; j != YQ_COMPARISON_NONE;
-       j = yq_comparison_get_node (comparison, j)->parent)
-    if (j == ancestor)
-      return TRUE;
-
-  return FALSE;
-}
-
-static void
-collect_labels (GtkWidget *widget,
-                GString   *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
-    {
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (text, '\n');
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, text);
-}
-
 static gint64
 summary_count (JsonObject *summary,
                const char *name)
@@ -485,6 +456,7 @@ test_preview_to_history (Fixture       *fixture,
   guint runs_before;
   guint person;
   gint64 run_id;
+  gint64 preview_run;
 
   /* Linked first, then the platform changes. */
   sync_in_process (fixture);
@@ -501,8 +473,24 @@ test_preview_to_history (Fixture       *fixture,
   g_assert_false (gtk_revealer_get_reveal_child (progress));
   g_assert_false (gtk_revealer_get_reveal_child (banner));
   g_assert_true (gtk_widget_is_sensitive (apply));
-  /* A preview writes no run. */
-  g_assert_cmpuint (count_runs (fixture), ==, runs_before);
+  /* A preview is recorded in the history as a dry run, without a journal;
+   * its result is the comparison: no run report opens. */
+  g_assert_cmpuint (count_runs (fixture), ==, runs_before + 1);
+  preview_run = yq_dbus_job_get_run_id (job);
+  g_assert_cmpint (preview_run, >, 0);
+  {
+    g_autoptr(YqSyncRunRecord) record = yq_sync_runs_get (store (fixture), preview_run, &error);
+    g_autoptr(GPtrArray) ops = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (record->dry_run);
+    g_assert_cmpint (record->state, ==, YQ_SYNC_RUN_PREVIEWED);
+    g_assert_cmpint (record->connector_id, ==, fixture->connector);
+    ops = yq_sync_runs_get_ops (store (fixture), preview_run, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ops->len, ==, 0);
+  }
+  g_assert_null (yq_test_find_window (YQ_TYPE_RUN_DIALOG));
 
   /* New, renamed and unchanged nodes, as the job's summary counts them. */
   summary_node = json_from_string (yq_dbus_job_get_summary (job), &error);
@@ -543,7 +531,7 @@ test_preview_to_history (Fixture       *fixture,
       g_autoptr(GString) text = g_string_new (NULL);
       g_autofree char *number = g_strdup_printf (" %u\n", total);
 
-      collect_labels (GTK_WIDGET (button), text);
+      yq_test_collect_labels (GTK_WIDGET (button), text);
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)) == (total > 0));
       if (total > 0)
         g_assert_true (g_str_has_suffix (text->str, number));
@@ -566,7 +554,7 @@ test_preview_to_history (Fixture       *fixture,
 
       for (guint j = 0; j < yq_comparison_get_n_nodes (comparison) && !wanted; j++)
         wanted = yq_comparison_get_node (comparison, j)->status == YQ_COMPARISON_NEW &&
-                 is_ancestor (comparison, i, j);
+                 yq_test_comparison_is_ancestor (comparison, i, j);
       g_assert_true (g_hash_table_contains (rows, GUINT_TO_POINTER (i)) == wanted);
     }
   g_assert_cmpuint (g_hash_table_size (rows), <, yq_comparison_get_n_nodes (comparison));
@@ -580,7 +568,7 @@ test_preview_to_history (Fixture       *fixture,
   {
     g_autoptr(GString) text = g_string_new (NULL);
 
-    collect_labels (details_fields, text);
+    yq_test_collect_labels (details_fields, text);
     g_test_message ("details of %s:\n%s", changes.new_people[1], text->str);
     g_assert_nonnull (strstr (text->str, "Mobile"));
     g_assert_nonnull (strstr (text->str, changes.new_mobiles[1]));
@@ -648,6 +636,20 @@ test_preview_to_history (Fixture       *fixture,
     g_assert_cmpint (yq_history_run_get_connector_id (top), ==, fixture->connector);
     g_assert_cmpint (yq_history_run_get_direction (top), ==, YQ_SYNC_DIRECTION_TO_OA);
     g_assert_cmpint (yq_history_run_get_state (top), ==, YQ_SYNC_RUN_APPLIED);
+    g_assert_false (yq_history_run_get_dry_run (top));
+
+    /* The preview is listed too, as a preview. */
+    for (guint i = 0; i < g_list_model_get_n_items (runs); i++)
+      {
+        g_autoptr(YqHistoryRun) run = g_list_model_get_item (runs, i);
+
+        if (yq_history_run_get_id (run) != preview_run)
+          continue;
+        g_assert_true (yq_history_run_get_dry_run (run));
+        g_assert_cmpstr (yq_history_run_get_kind_label (run), ==, "Preview");
+        preview_run = 0;
+      }
+    g_assert_cmpint (preview_run, ==, 0);
   }
 }
 
@@ -692,12 +694,26 @@ test_top_mismatch (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (confirm));
   g_assert_true (gtk_widget_get_visible (VIEW_CHILD (fixture, "banner_profile_button")));
 
-  /* Nothing written. */
+  /* Nothing written to either directory; the history has the blocked
+   * preview, as one dry run, and no run report opened. */
   oa_after = oa_snapshot (fixture);
   bridge_after = bridge_snapshot (fixture);
   assert_snapshots_equal (oa_before, oa_after);
   assert_snapshots_equal (bridge_before, bridge_after);
-  g_assert_cmpuint (count_runs (fixture), ==, 0);
+  g_assert_cmpuint (count_runs (fixture), ==, 1);
+  {
+    g_autoptr(GPtrArray) runs = yq_sync_runs_list (store (fixture), 0, 0, &error);
+    YqSyncRunRecord *record;
+
+    g_assert_no_error (error);
+    record = g_ptr_array_index (runs, 0);
+    g_assert_cmpint (record->id, ==, yq_dbus_job_get_run_id (job));
+    g_assert_true (record->dry_run);
+    g_assert_cmpint (record->state, ==, YQ_SYNC_RUN_BLOCKED);
+    g_assert_cmpuint (record->n_done, ==, 0);
+    g_assert_nonnull (strstr (record->warnings, OTHER_TOP));
+  }
+  g_assert_null (yq_test_find_window (YQ_TYPE_RUN_DIALOG));
 }
 
 static void
@@ -745,6 +761,7 @@ test_cancel_fetch (Fixture       *fixture,
   g_assert_cmpstr (yq_dbus_job_get_state (job), ==, "cancelled");
   g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 5 * G_USEC_PER_SEC);
   g_assert_cmpstr (yq_dbus_job_get_comparison (job), ==, "");
+  g_assert_cmpint (yq_dbus_job_get_run_id (job), ==, 0);
 
   /* The view is usable again. */
   YQ_WAIT_FOR (!gtk_revealer_get_reveal_child (progress));
@@ -754,7 +771,7 @@ test_cancel_fetch (Fixture       *fixture,
   g_assert_false (gtk_widget_is_sensitive (cancel));
   g_assert_false (gtk_widget_is_sensitive (apply));
 
-  /* Nothing half-written. */
+  /* Nothing half-written, and a cancelled preview is not in the history. */
   g_assert_cmpuint (count_runs (fixture), ==, runs_before);
   g_assert_cmpuint (count_comparison_files (fixture), ==, 0);
   oa_after = oa_snapshot (fixture);
@@ -769,6 +786,7 @@ test_cancel_fetch (Fixture       *fixture,
   YQ_WAIT_FOR (yq_org_view_get_comparison (fixture->view) != NULL);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (content_stack), ==, "comparison");
   g_assert_true (gtk_widget_is_sensitive (apply));
+  g_assert_cmpuint (count_runs (fixture), ==, runs_before + 1);
 }
 
 int

@@ -231,35 +231,6 @@ all_rows (Fixture *fixture)
   return rows;
 }
 
-static gboolean
-is_ancestor (YqComparison *comparison,
-             guint         ancestor,
-             guint         index)
-{
-  for (guint j = yq_comparison_get_node (comparison, index)->parent; j != YQ_COMPARISON_NONE;
-       j = yq_comparison_get_node (comparison, j)->parent)
-    if (j == ancestor)
-      return TRUE;
-
-  return FALSE;
-}
-
-static void
-collect_labels (GtkWidget *widget,
-                GString   *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
-    {
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (text, '\n');
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, text);
-}
-
 /* ---- Tests -------------------------------------------------------------- */
 
 static void
@@ -339,7 +310,7 @@ test_summary (Fixture       *fixture,
       g_autofree char *departments = g_strdup_printf ("%u departments", counts[status][0]);
       const char *tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (button));
 
-      collect_labels (GTK_WIDGET (button), text);
+      yq_test_collect_labels (GTK_WIDGET (button), text);
       g_assert_true (g_str_has_suffix (text->str, number));
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)) ==
                      (total > 0));
@@ -370,7 +341,7 @@ test_filter_new (Fixture       *fixture,
 
       for (guint j = 0; j < n && !wanted; j++)
         wanted = yq_comparison_get_node (comparison, j)->status == YQ_COMPARISON_NEW &&
-                 is_ancestor (comparison, i, j);
+                 yq_test_comparison_is_ancestor (comparison, i, j);
 
       n_new += node->status == YQ_COMPARISON_NEW;
       g_assert_true (g_hash_table_contains (rows, GUINT_TO_POINTER (i)) == wanted);

@@ -524,3 +524,32 @@ yq_test_respond (AdwMessageDialog *dialog,
   gtk_window_destroy (GTK_WINDOW (dialog));
   YQ_WAIT_FOR (yq_test_find_window (ADW_TYPE_MESSAGE_DIALOG) == NULL);
 }
+
+void
+yq_test_collect_labels (GtkWidget *widget,
+                        GString   *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    {
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (text, '\n');
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    yq_test_collect_labels (child, text);
+}
+
+gboolean
+yq_test_comparison_is_ancestor (YqComparison *comparison,
+                                guint         ancestor,
+                                guint         index)
+{
+  for (guint j = yq_comparison_get_node (comparison, index)->parent; j != YQ_COMPARISON_NONE;
+       j = yq_comparison_get_node (comparison, j)->parent)
+    if (j == ancestor)
+      return TRUE;
+
+  return FALSE;
+}

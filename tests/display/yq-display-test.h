@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "yq-comparison.h"
 #include "yq-dbus-generated.h"
 
 G_BEGIN_DECLS
@@ -76,6 +77,13 @@ GtkWidget     *yq_test_next_widget          (GtkWidget   *root,
 /* The first drawable button below @root labelled @label, or %NULL. */
 GtkWidget     *yq_test_find_button          (GtkWidget   *root,
                                              const char  *label);
+/* Appends the text of every visible label below @widget, one a line. */
+void           yq_test_collect_labels       (GtkWidget   *widget,
+                                             GString     *text);
+/* Whether @ancestor is above @index in the comparison's tree. */
+gboolean       yq_test_comparison_is_ancestor (YqComparison *comparison,
+                                               guint         ancestor,
+                                               guint         index);
 /* Waits for a message dialog to show, and returns it. */
 AdwMessageDialog *yq_test_wait_message_dialog (void);
 /* Answers @dialog with @response (which it must offer) and waits for it to
