@@ -1019,6 +1019,22 @@ clear_grid (GtkGrid *grid)
     gtk_grid_remove (grid, child);
 }
 
+/* The comparison stores status values as "true" / "false". */
+static const char *
+field_value (const char *field,
+             const char *value)
+{
+  if (g_strcmp0 (field, "active") == 0 && value != NULL)
+    {
+      if (g_str_equal (value, "true"))
+        return C_("status of a department or person", "Enabled");
+      if (g_str_equal (value, "false"))
+        return C_("status of a department or person", "Disabled");
+    }
+
+  return value;
+}
+
 static GtkWidget *
 value_label_new (const char *text,
                  const char *css_class)
@@ -1093,10 +1109,12 @@ update_details (YqOrgView *self)
       gtk_widget_add_css_class (arrow, "dim-label");
       gtk_grid_attach (self->details_fields, name, 0, i, 1, 1);
       gtk_grid_attach (self->details_fields,
-                       value_label_new (fields[i].old_value, "yq-old-value"), 1, i, 1, 1);
+                       value_label_new (field_value (fields[i].field, fields[i].old_value),
+                                        "yq-old-value"), 1, i, 1, 1);
       gtk_grid_attach (self->details_fields, arrow, 2, i, 1, 1);
       gtk_grid_attach (self->details_fields,
-                       value_label_new (fields[i].new_value, NULL), 3, i, 1, 1);
+                       value_label_new (field_value (fields[i].field, fields[i].new_value), NULL),
+                       3, i, 1, 1);
     }
   if (n_fields == 0)
     {

@@ -439,6 +439,16 @@ test_details (Fixture       *fixture,
     g_assert_cmpint (old_column, <, new_column);
   }
 
+  /* A new department lists what will be written, its status in words. */
+  {
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    g_assert_true (yq_org_view_select_node (fixture->view, find_node (comparison, "人事局")));
+    yq_test_collect_labels (fields, text);
+    g_assert_nonnull (strstr (text->str, "Enabled"));
+    g_assert_null (strstr (text->str, "true"));
+  }
+
   /* Unselecting empties the pane. */
   gtk_single_selection_set_selected (yq_org_view_get_selection (fixture->view),
                                      GTK_INVALID_LIST_POSITION);
