@@ -132,6 +132,10 @@ int            yq_cli_sync_schedules     (YqCliContext        *ctx,
 int            yq_cli_oa                 (YqCliContext        *ctx,
                                           char               **args);
 
+/* yq-cli-bindings.c */
+int            yq_cli_bindings           (YqCliContext        *ctx,
+                                          char               **args);
+
 /* yq-cli-settings.c */
 int            yq_cli_settings           (YqCliContext        *ctx,
                                           char               **args);

@@ -365,6 +365,8 @@ global_description (void)
            "  sync preview|apply|history|profile|schedule|schedules\n"
            "                                        Sync organisations, now or on a schedule\n"
            "  oa import|export|list                 Manage the built-in OA directory\n"
+           "  bindings list|bind|unbind|auto|unbind-all|export|import|undo|history\n"
+           "                                        Bind platform people to OA accounts\n"
            "  settings get|set                      Read and change bridge settings\n"
            "  service status|jobs                   Show the state and the jobs of the companion service\n"
            "\n"
@@ -440,6 +442,8 @@ main (int   argc,
     status = yq_cli_directory (&ctx, &args[1]);
   else if (g_str_equal (group, "oa"))
     status = yq_cli_oa (&ctx, &args[1]);
+  else if (g_str_equal (group, "bindings"))
+    status = yq_cli_bindings (&ctx, &args[1]);
   else if (g_str_equal (group, "sync"))
     status = yq_cli_sync (&ctx, &args[1]);
   else if (g_str_equal (group, "settings"))
