@@ -2108,41 +2108,16 @@ yq_org_view_set_secrets (YqOrgView *self,
 void
 yq_org_view_reload (YqOrgView *self)
 {
-  g_autoptr(GPtrArray) connectors = NULL;
-  g_autoptr(GError) error = NULL;
   gint64 keep;
-  guint selected = 0;
+  guint n_connectors;
 
   g_return_if_fail (YQ_IS_ORG_VIEW (self));
 
   keep = yq_org_view_get_connector_id (self);
-  if (self->store != NULL)
-    {
-      connectors = yq_connectors_list (self->store, &error);
-      if (connectors == NULL)
-        g_warning ("Cannot list the connectors: %s", error->message);
-    }
-
-  for (guint i = 0; connectors != NULL && i < connectors->len; i++)
-    if (yq_connector_get_id (g_ptr_array_index (connectors, i)) == keep)
-      selected = i;
-
-  /* Replacing the model moves the selection; the handler below runs
-   * once, at the end. */
-  g_signal_handlers_block_matched (self->connector_dropdown, G_SIGNAL_MATCH_DATA,
-                                   0, 0, NULL, NULL, self);
-  g_list_store_splice (self->connectors, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->connectors)),
-                       connectors ? connectors->pdata : NULL,
-                       connectors ? connectors->len : 0);
-  if (connectors != NULL && connectors->len > 0)
-    gtk_drop_down_set_selected (self->connector_dropdown, selected);
-  g_signal_handlers_unblock_matched (self->connector_dropdown, G_SIGNAL_MATCH_DATA,
-                                     0, 0, NULL, NULL, self);
-
+  n_connectors = yq_sync_ui_reload_connectors (self->store, self->connectors,
+                                               self->connector_dropdown, keep, self);
   gtk_stack_set_visible_child_name (self->main_stack,
-                                    connectors != NULL && connectors->len > 0
-                                    ? "sync" : "no-connectors");
+                                    n_connectors > 0 ? "sync" : "no-connectors");
 
   if (yq_org_view_get_connector_id (self) != keep || self->directions->len == 0)
     {

@@ -521,3 +521,39 @@ yq_sync_ui_fold_search (char            **folded,
 
   return TRUE;
 }
+
+guint
+yq_sync_ui_reload_connectors (YqStore     *store,
+                              GListStore  *model,
+                              GtkDropDown *dropdown,
+                              gint64       keep_id,
+                              gpointer     handler_data)
+{
+  g_autoptr(GPtrArray) connectors = NULL;
+  g_autoptr(GError) error = NULL;
+  guint selected = 0;
+
+  if (store != NULL)
+    {
+      connectors = yq_connectors_list (store, &error);
+      if (connectors == NULL)
+        g_warning ("Cannot list the connectors: %s", error->message);
+    }
+
+  for (guint i = 0; connectors != NULL && i < connectors->len; i++)
+    if (yq_connector_get_id (g_ptr_array_index (connectors, i)) == keep_id)
+      selected = i;
+
+  /* Replacing the model moves the selection; the caller's handlers run
+   * once, after this. */
+  g_signal_handlers_block_matched (dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, handler_data);
+  g_list_store_splice (model, 0, g_list_model_get_n_items (G_LIST_MODEL (model)),
+                       connectors ? connectors->pdata : NULL,
+                       connectors ? connectors->len : 0);
+  if (connectors != NULL && connectors->len > 0)
+    gtk_drop_down_set_selected (dropdown, selected);
+  g_signal_handlers_unblock_matched (dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                     handler_data);
+
+  return connectors != NULL ? connectors->len : 0;
+}

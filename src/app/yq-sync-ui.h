@@ -33,6 +33,15 @@ char      **yq_sync_ui_parse_messages      (const char      *json_array);
 gboolean    yq_sync_ui_fold_search         (char           **folded,
                                             const char      *text,
                                             GtkFilterChange *change);
+/* Fills @model with the connectors of @store (none when it is %NULL) and
+ * selects @keep_id in @dropdown (else the first), with the dropdown's
+ * handlers connected with @handler_data blocked meanwhile. Returns the
+ * number of connectors. */
+guint       yq_sync_ui_reload_connectors   (YqStore         *store,
+                                            GListStore      *model,
+                                            GtkDropDown     *dropdown,
+                                            gint64           keep_id,
+                                            gpointer         handler_data);
 AdwToast   *yq_sync_ui_started_toast_new   (const char      *job_path,
                                             gboolean         dry_run);
 AdwToast   *yq_sync_ui_message_toast_new   (const char      *message);

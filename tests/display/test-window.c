@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "yq-bindings-view.h"
 #include "yq-connector-editor.h"
 #include "yq-connectors-view.h"
 #include "yq-display-test.h"
@@ -49,15 +50,17 @@ test_views (void)
   g_assert_cmpstr (yq_window_get_data_dir (window), ==, data_dir);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "views");
 
-  /* Exactly the three views of this release, Connectors first. */
+  /* Exactly the four views of this release, Connectors first. */
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (sidebar), "navigation-sidebar"));
   g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 0))),
                    ==, "connectors");
   g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 1))),
                    ==, "organisation");
   g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 2))),
+                   ==, "bindings");
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 3))),
                    ==, "settings");
-  g_assert_null (gtk_list_box_get_row_at_index (sidebar, 3));
+  g_assert_null (gtk_list_box_get_row_at_index (sidebar, 4));
   g_assert_cmpstr (yq_window_get_visible_view (window), ==, "connectors");
   g_assert_true (gtk_list_box_get_selected_row (sidebar) ==
                  gtk_list_box_get_row_at_index (sidebar, 0));
@@ -70,12 +73,17 @@ test_views (void)
 
   g_assert_true (yq_org_view_get_store (CHILD (window, YQ_TYPE_WINDOW, "org_view")) ==
                  yq_window_get_store (window));
+  g_assert_true (yq_bindings_view_get_store (CHILD (window, YQ_TYPE_WINDOW, "bindings_view")) ==
+                 yq_window_get_store (window));
 
   /* Activating a sidebar row switches the view. */
   row = gtk_list_box_get_row_at_index (sidebar, 1);
   g_signal_emit_by_name (sidebar, "row-activated", row);
   g_assert_cmpstr (yq_window_get_visible_view (window), ==, "organisation");
   row = gtk_list_box_get_row_at_index (sidebar, 2);
+  g_signal_emit_by_name (sidebar, "row-activated", row);
+  g_assert_cmpstr (yq_window_get_visible_view (window), ==, "bindings");
+  row = gtk_list_box_get_row_at_index (sidebar, 3);
   g_signal_emit_by_name (sidebar, "row-activated", row);
   g_assert_cmpstr (yq_window_get_visible_view (window), ==, "settings");
 
