@@ -251,21 +251,6 @@ bench_plan (const YqBenchOrg *org,
 
 /* Applying */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* Returns the wall time in seconds of journaling and applying P new people
  * (and D departments) into an empty bridge directory, or a negative value
  * after printing what went wrong. */
@@ -366,7 +351,7 @@ out:
       seconds = -1;
     }
   g_clear_object (&store);
-  remove_tree (dir);
+  yq_bench_remove_tree (dir);
 
   return seconds;
 }
@@ -463,7 +448,7 @@ bench_comparison (const YqBenchOrg *org,
 
   if (error != NULL)
     fprintf (stderr, "The comparison failed: %s\n", error->message);
-  remove_tree (dir);
+  yq_bench_remove_tree (dir);
 
   if (ok)
     {

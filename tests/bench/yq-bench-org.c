@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include <glib/gstdio.h>
+
 #include "yq-bench-org.h"
 
 /* A small deterministic generator (xorshift32). */
@@ -334,4 +336,19 @@ yq_bench_org_build_source (const YqBenchOrg *org)
     }
 
   return snapshot;
+}
+
+void
+yq_bench_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_unlink (child);
+    }
+  g_rmdir (path);
 }

@@ -49,6 +49,8 @@ guint32        yq_bench_rng                (void);
 guint          yq_bench_env_uint           (const char       *name,
                                             guint             min,
                                             guint             fallback);
+/* Removes a flat temporary folder and the files in it. */
+void           yq_bench_remove_tree        (const char       *path);
 /* The peak RSS of the process so far (getrusage). */
 double         yq_bench_peak_rss_mb        (void);
 
