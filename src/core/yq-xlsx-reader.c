@@ -28,6 +28,9 @@ typedef struct
   YqXlsxReader     *self;
   char             *part;
   xmlTextReaderPtr  xml;
+  /* The type of the current node, from part_step (): asking libxml2 again
+   * scans text nodes for blanks every time. */
+  int               type;
   guint64           compressed;
   guint64           read;
   int               zip_error;
@@ -70,6 +73,13 @@ struct _YqXlsxReader
   gboolean      sheet_done;
   guint         last_row;
   GQueue        pending;
+
+  /* Scratch space for read_cell (), kept from cell to cell. */
+  GString      *cell_ref;
+  GString      *cell_type;
+  GString      *cell_style;
+  GString      *cell_value;
+  GString      *cell_inline;
 };
 
 G_DEFINE_FINAL_TYPE (YqXlsxReader, yq_xlsx_reader, G_TYPE_OBJECT)
@@ -332,9 +342,10 @@ part_step (PartStream  *stream,
   int ret;
 
   ret = xmlTextReaderRead (stream->xml);
+  stream->type = ret == 1 ? xmlTextReaderNodeType (stream->xml) : XML_READER_TYPE_NONE;
   if (ret == 1)
     {
-      if (xmlTextReaderNodeType (stream->xml) == XML_READER_TYPE_DOCUMENT_TYPE)
+      if (stream->type == XML_READER_TYPE_DOCUMENT_TYPE)
         {
           set_part_error (error, YQ_XLSX_ERROR_BAD_XML, stream->part, stream->row,
                           _("the part has a document type declaration, which spreadsheet "
@@ -408,7 +419,7 @@ static gboolean
 is_element (PartStream *stream,
             const char *local_name)
 {
-  return xmlTextReaderNodeType (stream->xml) == XML_READER_TYPE_ELEMENT
+  return stream->type == XML_READER_TYPE_ELEMENT
          && g_strcmp0 ((const char *) xmlTextReaderConstLocalName (stream->xml),
                        local_name) == 0;
 }
@@ -417,7 +428,7 @@ static gboolean
 is_end_element (PartStream *stream,
                 const char *local_name)
 {
-  return xmlTextReaderNodeType (stream->xml) == XML_READER_TYPE_END_ELEMENT
+  return stream->type == XML_READER_TYPE_END_ELEMENT
          && g_strcmp0 ((const char *) xmlTextReaderConstLocalName (stream->xml),
                        local_name) == 0;
 }
@@ -425,7 +436,7 @@ is_end_element (PartStream *stream,
 static gboolean
 is_text (PartStream *stream)
 {
-  switch (xmlTextReaderNodeType (stream->xml))
+  switch (stream->type)
     {
     case XML_READER_TYPE_TEXT:
     case XML_READER_TYPE_CDATA:
@@ -540,8 +551,9 @@ check_string_length (PartStream  *stream,
 {
   guint max = stream->self->limits.max_string_length;
 
+  /* A text of at most @max bytes has at most @max characters. */
   if ((guint64) text->len > (guint64) max * 4
-      || (final && g_utf8_strlen (text->str, text->len) > max))
+      || (final && text->len > max && g_utf8_strlen (text->str, text->len) > max))
     {
       set_part_error (error, YQ_XLSX_ERROR_LIMIT, stream->part, stream->row,
                       _("a text is longer than the limit of %u characters."), max);
@@ -579,7 +591,7 @@ read_string_item (PartStream  *stream,
         }
 
       d = xmlTextReaderDepth (stream->xml);
-      if (xmlTextReaderNodeType (stream->xml) == XML_READER_TYPE_END_ELEMENT && d == depth)
+      if (stream->type == XML_READER_TYPE_END_ELEMENT && d == depth)
         break;
 
       if (is_element (stream, "rPh") && rph_depth < 0 && !xmlTextReaderIsEmptyElement (stream->xml))
@@ -628,7 +640,7 @@ read_element_text (PartStream  *stream,
                           _("the part ends inside a value. The file is damaged."));
           return FALSE;
         }
-      if (xmlTextReaderNodeType (stream->xml) == XML_READER_TYPE_END_ELEMENT
+      if (stream->type == XML_READER_TYPE_END_ELEMENT
           && xmlTextReaderDepth (stream->xml) == depth)
         break;
       if (is_text (stream))
@@ -1254,11 +1266,11 @@ read_cell (YqXlsxReader  *self,
            GError       **error)
 {
   PartStream *stream = self->sheet;
-  g_autofree char *ref = NULL;
-  g_autofree char *type = NULL;
-  g_autofree char *style = NULL;
-  g_autoptr(GString) value = g_string_new (NULL);
-  g_autoptr(GString) inline_text = g_string_new (NULL);
+  const char *ref = NULL;
+  const char *type = NULL;
+  const char *style = NULL;
+  GString *value = self->cell_value;
+  GString *inline_text = self->cell_inline;
   gboolean have_value = FALSE;
   gboolean have_inline = FALSE;
   gint64 column = *next_column;
@@ -1270,18 +1282,32 @@ read_cell (YqXlsxReader  *self,
       do
         {
           const char *name = (const char *) xmlTextReaderConstLocalName (stream->xml);
-          char **slot = NULL;
+          const char **slot = NULL;
+          GString *copy = NULL;
+          const char *attr_value;
 
           if (name == NULL || name[0] == '\0' || name[1] != '\0')
             continue;
           if (name[0] == 'r')
-            slot = &ref;
+            {
+              slot = &ref;
+              copy = self->cell_ref;
+            }
           else if (name[0] == 't')
-            slot = &type;
+            {
+              slot = &type;
+              copy = self->cell_type;
+            }
           else if (name[0] == 's')
-            slot = &style;
-          if (slot != NULL && *slot == NULL)
-            *slot = g_strdup ((const char *) xmlTextReaderConstValue (stream->xml));
+            {
+              slot = &style;
+              copy = self->cell_style;
+            }
+          if (slot == NULL || *slot != NULL)
+            continue;
+          attr_value = (const char *) xmlTextReaderConstValue (stream->xml);
+          if (attr_value != NULL)
+            *slot = g_string_assign (copy, attr_value)->str;
         }
       while (xmlTextReaderMoveToNextAttribute (stream->xml) == 1);
       xmlTextReaderMoveToElement (stream->xml);
@@ -1311,6 +1337,8 @@ read_cell (YqXlsxReader  *self,
     }
   *next_column = (guint) column + 1;
 
+  g_string_truncate (value, 0);
+  g_string_truncate (inline_text, 0);
   if (!xmlTextReaderIsEmptyElement (stream->xml))
     {
       int depth = xmlTextReaderDepth (stream->xml);
@@ -1327,7 +1355,7 @@ read_cell (YqXlsxReader  *self,
                               _("the part ends inside a cell. The file is damaged."));
               return FALSE;
             }
-          if (xmlTextReaderNodeType (stream->xml) == XML_READER_TYPE_END_ELEMENT
+          if (stream->type == XML_READER_TYPE_END_ELEMENT
               && xmlTextReaderDepth (stream->xml) == depth)
             break;
           if (xmlTextReaderDepth (stream->xml) != depth + 1)
@@ -1434,7 +1462,7 @@ read_row (YqXlsxReader  *self,
                               _("the part ends inside a row. The file is damaged."));
               return FALSE;
             }
-          if (xmlTextReaderNodeType (stream->xml) == XML_READER_TYPE_END_ELEMENT
+          if (stream->type == XML_READER_TYPE_END_ELEMENT
               && xmlTextReaderDepth (stream->xml) == depth)
             break;
           if (is_element (stream, "c") && xmlTextReaderDepth (stream->xml) == depth + 1
@@ -1466,6 +1494,11 @@ yq_xlsx_reader_finalize (GObject *object)
   g_clear_pointer (&self->sst, g_ptr_array_unref);
   g_clear_pointer (&self->sst_chunk, g_string_chunk_free);
   g_clear_pointer (&self->xf_is_date, g_array_unref);
+  g_string_free (self->cell_ref, TRUE);
+  g_string_free (self->cell_type, TRUE);
+  g_string_free (self->cell_style, TRUE);
+  g_string_free (self->cell_value, TRUE);
+  g_string_free (self->cell_inline, TRUE);
 
   G_OBJECT_CLASS (yq_xlsx_reader_parent_class)->finalize (object);
 }
@@ -1489,6 +1522,11 @@ yq_xlsx_reader_init (YqXlsxReader *self)
   self->xf_is_date = g_array_new (FALSE, FALSE, sizeof (guint8));
   self->sheet_index = -1;
   g_queue_init (&self->pending);
+  self->cell_ref = g_string_sized_new (16);
+  self->cell_type = g_string_sized_new (16);
+  self->cell_style = g_string_sized_new (16);
+  self->cell_value = g_string_sized_new (64);
+  self->cell_inline = g_string_sized_new (64);
 }
 
 /* Public API */
