@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "yq-oa-directory-private.h"
+#include "yq-password.h"
 #include "yq-store-private.h"
 
 #define MAX_NAME_LENGTH 255
@@ -168,6 +169,47 @@ yq_oa_directory_disable_person (YqOaDirectory  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return YQ_OA_DIRECTORY_GET_IFACE (self)->disable_person (self, id, error);
+}
+
+/**
+ * yq_oa_directory_check_password:
+ * @self: an OA directory
+ * @account: the OA account a person typed
+ * @password: the password they typed
+ * @person_id: (out) (optional) (transfer full): the person's ID on success
+ * @error: return location for an error
+ *
+ * Checks an OA account and password. An unknown account, a disabled person,
+ * a person without a password and a wrong password all fail with the same
+ * %YQ_OA_DIRECTORY_ERROR_BAD_CREDENTIALS error and message, so that the
+ * answer does not reveal which accounts exist. Slow on purpose.
+ *
+ * Returns: %TRUE when the password is right
+ */
+gboolean
+yq_oa_directory_check_password (YqOaDirectory  *self,
+                                const char     *account,
+                                const char     *password,
+                                char          **person_id,
+                                GError        **error)
+{
+  YqOaDirectoryInterface *iface;
+
+  g_return_val_if_fail (YQ_IS_OA_DIRECTORY (self), FALSE);
+  g_return_val_if_fail (account != NULL, FALSE);
+  g_return_val_if_fail (password != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  iface = YQ_OA_DIRECTORY_GET_IFACE (self);
+  if (iface->check_password == NULL)
+    {
+      g_set_error_literal (error, YQ_OA_DIRECTORY_ERROR, YQ_OA_DIRECTORY_ERROR_NOT_SUPPORTED,
+                           _("This OA directory cannot check passwords; bind people by "
+                             "another means."));
+      return FALSE;
+    }
+
+  return iface->check_password (self, account, password, person_id, error);
 }
 
 /* The built-in directory */
@@ -1115,6 +1157,206 @@ builtin_disable_person (YqOaDirectory  *directory,
   return yq_store_transaction (self->store, disable_person_cb, (gpointer) id, error);
 }
 
+/* Passwords */
+
+/* A well-formed hash that no password is known to match: unknown accounts
+ * and people without a password are checked against it, so that they cost
+ * the same PBKDF2 computation as a real account. */
+#define DUMMY_PASSWORD_HASH \
+  "pbkdf2-sha256$600000$ZHVtbXktc2FsdC15cS0wMQ==$" \
+  "k3Q9pX2vZr8cN1LwYf0u4HsJ6tB5eA7mG2dK9oQxRzE="
+
+static void
+set_bad_credentials (GError **error)
+{
+  g_set_error_literal (error, YQ_OA_DIRECTORY_ERROR, YQ_OA_DIRECTORY_ERROR_BAD_CREDENTIALS,
+                       _("The account or password is wrong. Check both and try again."));
+}
+
+typedef struct
+{
+  const char *account;
+  char       *password_hash;
+} SetPasswordData;
+
+static gboolean
+set_password_cb (YqStore   *store,
+                 gpointer   user_data,
+                 GError   **error)
+{
+  SetPasswordData *data = user_data;
+  sqlite3_stmt *stmt;
+  gboolean found;
+
+  if (!lookup_person (store, data->account, &found, NULL, error))
+    return FALSE;
+
+  if (!found)
+    {
+      set_person_not_found (error, data->account);
+      return FALSE;
+    }
+
+  /* Not an organisation change: updated_at stays. */
+  stmt = yq_store_prepare (store, "UPDATE oa_people SET password_hash = ?2 WHERE account = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, data->account, -1, SQLITE_TRANSIENT);
+  bind_text_or_null (stmt, 2, data->password_hash);
+
+  return yq_store_run (store, stmt, _("Could not save the OA password"), error);
+}
+
+/**
+ * yq_builtin_oa_directory_set_password:
+ * @self: the built-in OA directory
+ * @account: the person's account
+ * @password: (nullable): the new password, or %NULL to remove it (the person
+ *   then cannot sign in with a password)
+ * @error: return location for an error
+ *
+ * Stores a salted PBKDF2-HMAC-SHA256 hash of @password (see yq-password.h);
+ * the password itself is not kept. Slow on purpose.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+yq_builtin_oa_directory_set_password (YqBuiltinOaDirectory  *self,
+                                      const char            *account,
+                                      const char            *password,
+                                      GError               **error)
+{
+  g_autofree char *password_hash = NULL;
+  SetPasswordData data;
+  gboolean ok;
+
+  g_return_val_if_fail (YQ_IS_BUILTIN_OA_DIRECTORY (self), FALSE);
+  g_return_val_if_fail (account != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (password != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* Hash before taking the store lock: it takes a while. */
+      password_hash = yq_password_hash (password, &local_error);
+      if (password_hash == NULL)
+        {
+          g_set_error (error, YQ_OA_DIRECTORY_ERROR, YQ_OA_DIRECTORY_ERROR_INVALID,
+                       /* Translators: %s is an account, the second %s why the password is refused */
+                       _("The password of “%s” was not changed: %s"), account,
+                       local_error->message);
+          return FALSE;
+        }
+    }
+
+  data.account = account;
+  data.password_hash = password_hash;
+  ok = yq_store_transaction (self->store, set_password_cb, &data, error);
+
+  if (ok)
+    g_debug ("%s the OA password of one person", password != NULL ? "Set" : "Removed");
+
+  return ok;
+}
+
+/* Store lock held. Leaves *found FALSE for an unknown account. */
+static gboolean
+lookup_credentials (YqStore     *store,
+                    const char  *account,
+                    gboolean    *found,
+                    char       **stored_account,
+                    gboolean    *active,
+                    char       **password_hash,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *found = FALSE;
+
+  stmt = yq_store_prepare (store,
+                           "SELECT account, active, password_hash FROM oa_people "
+                           "WHERE account = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, account, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *found = TRUE;
+      *stored_account = column_dup (stmt, 0);
+      *active = sqlite3_column_int (stmt, 1) != 0;
+      *password_hash = column_dup (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      yq_store_set_error (store, error, rc, _("Could not read the OA directory"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+builtin_check_password (YqOaDirectory  *directory,
+                        const char     *account,
+                        const char     *password,
+                        char          **person_id,
+                        GError        **error)
+{
+  YqBuiltinOaDirectory *self = YQ_BUILTIN_OA_DIRECTORY (directory);
+  g_autofree char *stored_account = NULL;
+  g_autofree char *password_hash = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean found = FALSE;
+  gboolean active = FALSE;
+  gboolean usable;
+  gboolean matches = FALSE;
+
+  /* A malformed account cannot exist; it still costs a computation below. */
+  if (g_utf8_validate (account, -1, NULL) && account[0] != '\0' &&
+      strlen (account) <= 4 * MAX_ACCOUNT_LENGTH)
+    {
+      g_autoptr(YqStoreLocker) locker = yq_store_lock (self->store);
+
+      if (!lookup_credentials (self->store, account, &found, &stored_account, &active,
+                               &password_hash, error))
+        return FALSE;
+    }
+
+  usable = found && password_hash != NULL &&
+           yq_password_parse (password_hash, NULL, NULL, NULL, &local_error);
+  if (found && password_hash != NULL && !usable)
+    g_warning ("The stored OA password hash of one person cannot be used: %s",
+               local_error->message);
+
+  /* Hash outside the store lock; one PBKDF2 computation in every case. */
+  if (!yq_password_verify (usable ? password_hash : DUMMY_PASSWORD_HASH, password, &matches,
+                           NULL))
+    {
+      g_critical ("The dummy OA password hash is malformed");
+      matches = FALSE;
+    }
+
+  if (!usable || !active || !matches)
+    {
+      set_bad_credentials (error);
+      return FALSE;
+    }
+
+  if (person_id != NULL)
+    *person_id = g_steal_pointer (&stored_account);
+
+  return TRUE;
+}
+
 static void
 yq_builtin_oa_directory_iface_init (YqOaDirectoryInterface *iface)
 {
@@ -1125,6 +1367,7 @@ yq_builtin_oa_directory_iface_init (YqOaDirectoryInterface *iface)
   iface->add_person = builtin_add_person;
   iface->update_person = builtin_update_person;
   iface->disable_person = builtin_disable_person;
+  iface->check_password = builtin_check_password;
 }
 
 static void

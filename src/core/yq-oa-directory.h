@@ -17,6 +17,10 @@ G_BEGIN_DECLS
  * @YQ_OA_DIRECTORY_ERROR_INVALID: a required field is missing or malformed
  * @YQ_OA_DIRECTORY_ERROR_NOT_EMPTY: a department still has members or
  *   sub-departments
+ * @YQ_OA_DIRECTORY_ERROR_BAD_CREDENTIALS: the account and password do not
+ *   sign in; deliberately the same for an unknown account, a disabled
+ *   person, no password set and a wrong password
+ * @YQ_OA_DIRECTORY_ERROR_NOT_SUPPORTED: the directory cannot do this
  */
 typedef enum
 {
@@ -24,6 +28,8 @@ typedef enum
   YQ_OA_DIRECTORY_ERROR_EXISTS,
   YQ_OA_DIRECTORY_ERROR_INVALID,
   YQ_OA_DIRECTORY_ERROR_NOT_EMPTY,
+  YQ_OA_DIRECTORY_ERROR_BAD_CREDENTIALS,
+  YQ_OA_DIRECTORY_ERROR_NOT_SUPPORTED,
 } YqOaDirectoryError;
 
 #define YQ_TYPE_OA_DIRECTORY (yq_oa_directory_get_type ())
@@ -66,6 +72,12 @@ struct _YqOaDirectoryInterface
   gboolean       (*disable_person)    (YqOaDirectory          *self,
                                        const char             *id,
                                        GError                **error);
+  /* Optional. On success sets *person_id to the person's ID. */
+  gboolean       (*check_password)    (YqOaDirectory          *self,
+                                       const char             *account,
+                                       const char             *password,
+                                       char                  **person_id,
+                                       GError                **error);
 };
 
 GQuark         yq_oa_directory_error_quark        (void);
@@ -90,6 +102,11 @@ gboolean       yq_oa_directory_update_person      (YqOaDirectory          *self,
 gboolean       yq_oa_directory_disable_person     (YqOaDirectory          *self,
                                                    const char             *id,
                                                    GError                **error);
+gboolean       yq_oa_directory_check_password     (YqOaDirectory          *self,
+                                                   const char             *account,
+                                                   const char             *password,
+                                                   char                  **person_id,
+                                                   GError                **error);
 
 /* The built-in OA directory: tables oa_departments and oa_people in the
  * store. */
@@ -99,5 +116,9 @@ G_DECLARE_FINAL_TYPE (YqBuiltinOaDirectory, yq_builtin_oa_directory, YQ, BUILTIN
                       GObject)
 
 YqOaDirectory *yq_builtin_oa_directory_new        (YqStore                *store);
+gboolean       yq_builtin_oa_directory_set_password (YqBuiltinOaDirectory *self,
+                                                     const char           *account,
+                                                     const char           *password,
+                                                     GError              **error);
 
 G_END_DECLS
