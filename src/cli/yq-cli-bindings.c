@@ -19,31 +19,6 @@
 
 /* ---- Arguments ------------------------------------------------------------ */
 
-static gboolean
-parse_connector (const char *command,
-                 const char *text,
-                 gint64     *id,
-                 int        *exit_code)
-{
-  guint64 value = 0;
-
-  if (text == NULL)
-    {
-      *exit_code = yq_cli_usage_error (command, _("Missing connector ID"));
-      return FALSE;
-    }
-
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    {
-      *exit_code = yq_cli_usage_error (command, _("“%s” is not a connector ID"), text);
-      return FALSE;
-    }
-
-  *id = (gint64) value;
-
-  return TRUE;
-}
-
 /* Checks that exactly @n positional arguments follow the command and that
  * they are UTF-8 text. */
 static gboolean
@@ -375,7 +350,7 @@ bindings_list (YqCliContext  *ctx,
     return exit_code;
 
   if (!check_positionals (command, argv, 1, _("Missing connector ID"), &exit_code) ||
-      !parse_connector (command, argv[1], &id, &exit_code) ||
+      !yq_cli_parse_connector_id (command, argv[1], &id, &exit_code) ||
       !filter_options_apply (command, &options, &filter, &exit_code))
     return exit_code;
 
@@ -488,7 +463,7 @@ bindings_bind (YqCliContext  *ctx,
   if (!check_positionals (command, argv, 3,
                           _("Give the connector ID, the platform ID and the OA account"),
                           &exit_code) ||
-      !parse_connector (command, argv[1], &id, &exit_code))
+      !yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
     return exit_code;
 
   store = open_connector (ctx, id, NULL, &error);
@@ -539,7 +514,7 @@ bindings_unbind (YqCliContext  *ctx,
 
   if (!check_positionals (command, argv, 2, _("Give the connector ID and the platform ID"),
                           &exit_code) ||
-      !parse_connector (command, argv[1], &id, &exit_code))
+      !yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
     return exit_code;
 
   store = open_connector (ctx, id, NULL, &error);
@@ -718,7 +693,7 @@ bindings_undo (YqCliContext  *ctx,
 
   if (!check_positionals (command, argv, 2, _("Give the connector ID and the change ID"),
                           &exit_code) ||
-      !parse_connector (command, argv[1], &id, &exit_code) ||
+      !yq_cli_parse_connector_id (command, argv[1], &id, &exit_code) ||
       !parse_change_id (command, argv[2], &change_id, &exit_code))
     return exit_code;
 
@@ -896,7 +871,7 @@ bindings_export (YqCliContext  *ctx,
     return yq_cli_usage_error (command, _("Give the connector ID and the file"));
   if (argv[3] != NULL)
     return yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[3]);
-  if (!parse_connector (command, argv[1], &id, &exit_code) ||
+  if (!yq_cli_parse_connector_id (command, argv[1], &id, &exit_code) ||
       !filter_options_apply (command, &options, &filter, &exit_code))
     return exit_code;
 
@@ -1123,7 +1098,7 @@ bindings_import (YqCliContext  *ctx,
     return yq_cli_usage_error (command, _("Give the connector ID and the file"));
   if (argv[3] != NULL)
     return yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[3]);
-  if (!parse_connector (command, argv[1], &id, &exit_code))
+  if (!yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
     return exit_code;
   if (field_text == NULL)
     return yq_cli_usage_error (command, _("Missing --field (account, job-number, mobile or "

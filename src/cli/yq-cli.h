@@ -51,6 +51,11 @@ int            yq_cli_usage_error        (const char          *command,
 void           yq_cli_error              (const char          *format,
                                           ...) G_GNUC_PRINTF (1, 2);
 int            yq_cli_report_error       (const GError        *error);
+/* A positive connector ID, or a usage error naming @text. */
+gboolean       yq_cli_parse_connector_id (const char          *command,
+                                          const char          *text,
+                                          gint64              *id,
+                                          int                 *exit_code);
 gboolean       yq_cli_parse_id_command   (const char          *command,
                                           const char          *summary,
                                           const GOptionEntry  *entries,

@@ -211,11 +211,11 @@ yq_cli_dispatch (YqCliContext        *ctx,
   return yq_cli_usage_error (group, _("Unknown command “%s %s”"), group, name);
 }
 
-static gboolean
-parse_connector_id (const char *command,
-                    const char *text,
-                    gint64     *id,
-                    int        *exit_code)
+gboolean
+yq_cli_parse_connector_id (const char *command,
+                           const char *text,
+                           gint64     *id,
+                           int        *exit_code)
 {
   guint64 value = 0;
 
@@ -260,7 +260,7 @@ yq_cli_parse_id_command (const char          *command,
   if (!yq_cli_parse_options (command, _("ID"), summary, entries, args, exit_code))
     return FALSE;
 
-  if (!parse_connector_id (command, (*args)[1], id, exit_code))
+  if (!yq_cli_parse_connector_id (command, (*args)[1], id, exit_code))
     return FALSE;
 
   if (g_strv_length (*args) > 2)
