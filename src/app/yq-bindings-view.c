@@ -530,18 +530,8 @@ add_column (YqBindingsView *self,
             int             width,
             gboolean        expand)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *col;
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), GUINT_TO_POINTER (column));
-  col = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_resizable (col, TRUE);
-  gtk_column_view_column_set_expand (col, expand);
-  if (width > 0)
-    gtk_column_view_column_set_fixed_width (col, width);
-  gtk_column_view_append_column (self->column_view, col);
-  g_object_unref (col);
+  yq_sync_ui_append_column (self->column_view, title, G_CALLBACK (setup_label_cb),
+                            G_CALLBACK (bind_label_cb), GUINT_TO_POINTER (column), width, expand);
 }
 
 static void

@@ -873,18 +873,7 @@ add_column (YqOrgView  *self,
             gpointer    data,
             gboolean    expand)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *column;
-
-  g_signal_connect (factory, "setup", setup, data);
-  g_signal_connect (factory, "bind", bind, data);
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  gtk_column_view_column_set_expand (column, expand);
-  gtk_column_view_append_column (self->column_view, column);
-  g_object_unref (column);
-
-  return column;
+  return yq_sync_ui_append_column (self->column_view, title, setup, bind, data, -1, expand);
 }
 
 static void

@@ -557,3 +557,28 @@ yq_sync_ui_reload_connectors (YqStore     *store,
 
   return connectors != NULL ? connectors->len : 0;
 }
+
+GtkColumnViewColumn *
+yq_sync_ui_append_column (GtkColumnView *view,
+                          const char    *title,
+                          GCallback      setup,
+                          GCallback      bind,
+                          gpointer       data,
+                          int            width,
+                          gboolean       expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_signal_connect (factory, "setup", setup, data);
+  g_signal_connect (factory, "bind", bind, data);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_column_set_expand (column, expand);
+  if (width > 0)
+    gtk_column_view_column_set_fixed_width (column, width);
+  gtk_column_view_append_column (view, column);
+  g_object_unref (column);
+
+  return column;
+}

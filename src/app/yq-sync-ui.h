@@ -42,6 +42,16 @@ guint       yq_sync_ui_reload_connectors   (YqStore         *store,
                                             GtkDropDown     *dropdown,
                                             gint64           keep_id,
                                             gpointer         handler_data);
+/* Appends a resizable column whose cells a signal factory makes with
+ * @setup and @bind (both given @data); @width -1 for the natural width.
+ * Returns the column, owned by @view. */
+GtkColumnViewColumn *yq_sync_ui_append_column (GtkColumnView *view,
+                                               const char    *title,
+                                               GCallback      setup,
+                                               GCallback      bind,
+                                               gpointer       data,
+                                               int            width,
+                                               gboolean       expand);
 AdwToast   *yq_sync_ui_started_toast_new   (const char      *job_path,
                                             gboolean         dry_run);
 AdwToast   *yq_sync_ui_message_toast_new   (const char      *message);
