@@ -62,6 +62,26 @@ run integration dbus-run-session \
   --config-file="$builddir/tests/integration/session.conf" -- \
   meson test -C "$builddir" --print-errorlogs --suite integration
 
+# Name the failed tests and their first error lines last, so that the
+# end of a long log says what went wrong.
+if [ "$failed" -ne 0 ]; then
+  echo
+  echo "Failed tests:"
+  for name in plain display integration; do
+    log="$logdir/run-tests-$name.txt"
+    [ -f "$log" ] || continue
+    grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|UNEXPECTEDPASS|ERROR) ' "$log" |
+      sed "s/^ */  [$name] /"
+  done
+  echo "First error lines:"
+  for name in plain display integration; do
+    log="$logdir/run-tests-$name.txt"
+    [ -f "$log" ] || continue
+    grep -E '^(not ok|Bail out|\*\*$)|ERROR:|CRITICAL|Timeout|timed out' "$log" |
+      head -n 12 | sed "s/^/  [$name] /"
+  done
+fi
+
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
