@@ -71,14 +71,14 @@ if [ "$failed" -ne 0 ]; then
     log="$logdir/run-tests-$name.txt"
     [ -f "$log" ] || continue
     grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|UNEXPECTEDPASS|ERROR) ' "$log" |
-      sed "s/^ */  [$name] /"
+      awk '!seen[$0]++' | sed "s/^ */  [$name] /"
   done
   echo "First error lines:"
   for name in plain display integration; do
     log="$logdir/run-tests-$name.txt"
     [ -f "$log" ] || continue
-    grep -E '^(not ok|Bail out|\*\*$)|ERROR:|CRITICAL|Timeout|timed out' "$log" |
-      head -n 12 | sed "s/^/  [$name] /"
+    grep -E '^(not ok|Bail out)|ERROR:|CRITICAL|timed out' "$log" |
+      awk '!seen[$0]++' | head -n 12 | sed "s/^/  [$name] /"
   done
 fi
 
