@@ -11,8 +11,9 @@ MESON          ?= meson
 DEPS_BUILD = meson ninja-build pkg-config gcc libc6-dev \
              libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev \
              libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev \
-             libxlsxwriter-dev libminizip-dev libxml2-dev gettext desktop-file-utils appstream-util
-DEPS_TEST  = xvfb xauth dbus-daemon dbus-bin unzip
+             libxlsxwriter-dev libminizip-dev libxml2-dev libqrencode-dev gettext \
+             desktop-file-utils appstream-util
+DEPS_TEST  = xvfb xauth dbus-daemon dbus-bin unzip zbar-tools
 DEPS_DEMO  = fonts-noto-cjk adwaita-icon-theme
 
 .PHONY: all deps deps-demo build demo check clean bench

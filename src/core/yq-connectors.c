@@ -613,11 +613,32 @@ delete_in_transaction (YqStore   *store,
   g_autoptr(YqConnector) connector = NULL;
   g_autofree char *subject = NULL;
   g_autofree char *detail = NULL;
+  g_autoptr(GArray) app_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
+  int rc;
 
   connector = get_locked (store, data->id, error);
   if (connector == NULL)
     return FALSE;
+
+  /* The connector's apps go with it (ON DELETE CASCADE); their AppSecrets
+   * are cleared below (see yq-apps.c for the key). */
+  stmt = yq_store_prepare (store, "SELECT id FROM apps WHERE connector_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, data->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 app_id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (app_ids, app_id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      yq_store_set_error (store, error, rc, _("Could not delete the connector"));
+      return FALSE;
+    }
 
   stmt = yq_store_prepare (store, "DELETE FROM connectors WHERE id = ?1", error);
   if (stmt == NULL)
@@ -641,6 +662,15 @@ delete_in_transaction (YqStore   *store,
         YQ_CONNECTOR_SECRET_APP, YQ_CONNECTOR_SECRET_DIRECTORY,
       };
       g_autofree char *key = secret_key (data->id, which[i]);
+
+      if (!yq_secrets_clear (data->secrets, key, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < app_ids->len; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("app-%" G_GINT64_FORMAT "-secret",
+                                              g_array_index (app_ids, gint64, i));
 
       if (!yq_secrets_clear (data->secrets, key, error))
         return FALSE;

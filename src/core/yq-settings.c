@@ -15,6 +15,7 @@ G_DEFINE_QUARK (yq-settings-error-quark, yq_settings_error)
 
 static const char * const known_keys[] = {
   YQ_SETTING_EXTERNAL_ADDRESS,
+  YQ_SETTING_HTTP_ADDRESS,
   NULL
 };
 
@@ -60,6 +61,9 @@ yq_settings_describe_key (const char *key)
   if (g_str_equal (key, YQ_SETTING_EXTERNAL_ADDRESS))
     return _("The public https address under which the bridge’s login and callback endpoints "
              "are reached");
+  if (g_str_equal (key, YQ_SETTING_HTTP_ADDRESS))
+    return _("The address and port the service’s HTTP endpoints listen on, as HOST:PORT or "
+             "[IPv6]:PORT (default 127.0.0.1:8780)");
 
   return NULL;
 }
@@ -138,6 +142,95 @@ validate_external_address (const char  *value,
   return TRUE;
 }
 
+static void
+set_http_address_error (GError **error)
+{
+  g_set_error_literal (error, YQ_SETTINGS_ERROR, YQ_SETTINGS_ERROR_INVALID,
+                       _("Enter the HTTP address as HOST:PORT or [IPv6]:PORT with a port from "
+                         "0 to 65535, for example 127.0.0.1:8780"));
+}
+
+/**
+ * yq_settings_parse_http_address:
+ * @value: an http-address value, e.g. "127.0.0.1:8780" or "[::1]:8780"
+ * @host: (out) (optional): the host name or IP address, without brackets
+ * @port: (out) (optional): the port; 0 means any free port
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if @value is a valid address
+ */
+gboolean
+yq_settings_parse_http_address (const char  *value,
+                                char       **host,
+                                guint16     *port,
+                                GError     **error)
+{
+  g_autofree char *host_part = NULL;
+  const char *port_part;
+  guint64 port_value = 0;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (value[0] == '[')
+    {
+      const char *end = strchr (value, ']');
+
+      if (end == NULL || end[1] != ':')
+        {
+          set_http_address_error (error);
+          return FALSE;
+        }
+      host_part = g_strndup (value + 1, (gsize) (end - value - 1));
+      port_part = end + 2;
+
+      if (strchr (host_part, ':') == NULL || !g_hostname_is_ip_address (host_part))
+        {
+          set_http_address_error (error);
+          return FALSE;
+        }
+    }
+  else
+    {
+      const char *colon = strrchr (value, ':');
+
+      if (colon == NULL)
+        {
+          set_http_address_error (error);
+          return FALSE;
+        }
+      host_part = g_strndup (value, (gsize) (colon - value));
+      port_part = colon + 1;
+
+      /* An IPv6 address needs its brackets. */
+      if (strchr (host_part, ':') != NULL || !yq_host_is_valid (host_part))
+        {
+          set_http_address_error (error);
+          return FALSE;
+        }
+    }
+
+  if (*port_part == '\0' || strlen (port_part) > 5 ||
+      !g_ascii_string_to_unsigned (port_part, 10, 0, G_MAXUINT16, &port_value, NULL))
+    {
+      set_http_address_error (error);
+      return FALSE;
+    }
+  for (const char *p = port_part; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      {
+        set_http_address_error (error);
+        return FALSE;
+      }
+
+  if (host != NULL)
+    *host = g_steal_pointer (&host_part);
+  if (port != NULL)
+    *port = (guint16) port_value;
+
+  return TRUE;
+}
+
 /**
  * yq_settings_validate:
  * @key: a setting key
@@ -169,6 +262,10 @@ yq_settings_validate (const char  *key,
 
   if (g_str_equal (key, YQ_SETTING_EXTERNAL_ADDRESS))
     return validate_external_address (normalized, error);
+
+  if (g_str_equal (key, YQ_SETTING_HTTP_ADDRESS))
+    return *normalized == '\0' ||
+           yq_settings_parse_http_address (normalized, NULL, NULL, error);
 
   return TRUE;
 }

@@ -7,5 +7,8 @@
 #include "yq-connector.h"
 #include "yq-connectors.h"
 #include "yq-settings.h"
+#include "yq-apps.h"
+#include "yq-login-store.h"
 #include "yq-org.h"
 #include "yq-comparison.h"
+#include "yq-qr-image.h"

@@ -285,6 +285,104 @@ test_settings_build_url (Fixture       *f,
   g_free (url);
 }
 
+typedef struct
+{
+  const char *value;
+  const char *host;   /* NULL: invalid */
+  guint16     port;
+} HttpAddressRow;
+
+static const HttpAddressRow http_address_rows[] = {
+  { "127.0.0.1:8780", "127.0.0.1", 8780 },
+  { "0.0.0.0:80", "0.0.0.0", 80 },
+  { "localhost:0", "localhost", 0 },
+  { "bridge.example.gov.cn:65535", "bridge.example.gov.cn", 65535 },
+  { "[::1]:8780", "::1", 8780 },
+  { "[2001:db8::1]:443", "2001:db8::1", 443 },
+  { "127.0.0.1", NULL, 0 },
+  { "127.0.0.1:", NULL, 0 },
+  { ":8780", NULL, 0 },
+  { "127.0.0.1:65536", NULL, 0 },
+  { "127.0.0.1:-1", NULL, 0 },
+  { "127.0.0.1:+80", NULL, 0 },
+  { "127.0.0.1:80x", NULL, 0 },
+  { "127.0.0.1:000080", NULL, 0 },
+  { "::1:8780", NULL, 0 },
+  { "[::1]8780", NULL, 0 },
+  { "[::1:8780", NULL, 0 },
+  { "[bridge.example]:80", NULL, 0 },
+  { "[127.0.0.1]:80", NULL, 0 },
+  { "bad host:80", NULL, 0 },
+  { "http://127.0.0.1:80", NULL, 0 },
+};
+
+static void
+test_settings_http_address (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *host = NULL;
+  guint16 port = 1;
+
+  g_assert_true (g_strv_contains (yq_settings_list_keys (), YQ_SETTING_HTTP_ADDRESS));
+  g_assert_nonnull (strstr (yq_settings_describe_key (YQ_SETTING_HTTP_ADDRESS), "PORT"));
+
+  /* The default is itself valid. */
+  g_assert_true (yq_settings_parse_http_address (YQ_SETTING_HTTP_ADDRESS_DEFAULT, &host, &port,
+                                                 &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (host, ==, "127.0.0.1");
+  g_assert_cmpuint (port, ==, 8780);
+  g_clear_pointer (&host, g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (http_address_rows); i++)
+    {
+      const HttpAddressRow *row = &http_address_rows[i];
+      gboolean ok;
+
+      g_test_message ("row %u: %s", i, row->value);
+      port = 1;
+      ok = yq_settings_parse_http_address (row->value, &host, &port, &error);
+      g_assert_cmpint (ok, ==, row->host != NULL);
+      if (ok)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (host, ==, row->host);
+          g_assert_cmpuint (port, ==, row->port);
+          g_clear_pointer (&host, g_free);
+          g_assert_true (yq_settings_validate (YQ_SETTING_HTTP_ADDRESS, row->value, &error));
+          g_assert_no_error (error);
+        }
+      else
+        {
+          g_assert_error (error, YQ_SETTINGS_ERROR, YQ_SETTINGS_ERROR_INVALID);
+          g_assert_null (host);
+          g_assert_cmpuint (port, ==, 1);
+          g_clear_error (&error);
+          g_assert_false (yq_settings_validate (YQ_SETTING_HTTP_ADDRESS, row->value, &error));
+          g_assert_error (error, YQ_SETTINGS_ERROR, YQ_SETTINGS_ERROR_INVALID);
+          g_assert_nonnull (strstr (error->message, "PORT"));
+          g_clear_error (&error);
+          g_assert_false (yq_settings_set (f->store, YQ_SETTING_HTTP_ADDRESS, row->value, &error));
+          g_assert_error (error, YQ_SETTINGS_ERROR, YQ_SETTINGS_ERROR_INVALID);
+          g_clear_error (&error);
+        }
+    }
+
+  /* Unset is allowed (the service then uses the default); set values are
+   * trimmed and stored. */
+  g_assert_true (yq_settings_validate (YQ_SETTING_HTTP_ADDRESS, "", &error));
+  g_assert_true (yq_settings_set (f->store, YQ_SETTING_HTTP_ADDRESS, " [::1]:9000 ", &error));
+  g_assert_no_error (error);
+  value = yq_settings_get (f->store, YQ_SETTING_HTTP_ADDRESS, &error);
+  g_assert_cmpstr (value, ==, "[::1]:9000");
+  g_clear_pointer (&value, g_free);
+  g_assert_true (yq_settings_set (f->store, YQ_SETTING_HTTP_ADDRESS, NULL, &error));
+  value = yq_settings_get (f->store, YQ_SETTING_HTTP_ADDRESS, &error);
+  g_assert_cmpstr (value, ==, "");
+}
+
 /* Connectors */
 
 static YqConnector *
@@ -737,6 +835,7 @@ main (int   argc,
   g_test_add_func ("/settings/validate", test_settings_validate);
   ADD ("/settings/store", test_settings_store);
   ADD ("/settings/build-url", test_settings_build_url);
+  ADD ("/settings/http-address", test_settings_http_address);
   ADD ("/connectors/crud", test_connectors_crud);
   ADD ("/connectors/validation", test_connectors_validation);
   ADD ("/connectors/edit", test_connectors_edit);
