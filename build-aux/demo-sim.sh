@@ -2,7 +2,8 @@
 #
 # Sourced by demo.sh: starts yunqiao-sim with a mid-sized organisation and
 # adds one connector per platform pointing at it, with the simulator's
-# demo credentials (made up; they work only against the simulator).
+# demo credentials (made up; they work only against the simulator), and
+# the apps of the login endpoints.
 
 sim_out="$demo_dir/sim.out"
 : >"$sim_out"
@@ -33,4 +34,23 @@ else
     --tenant-id 10109 --api-base "$sim_url" --app-key 500012345 \
     --app-secret-env YQ_DEMO_YZJ_SECRET \
     --directory-secret-env YQ_DEMO_YZJ_DIR_SECRET --read-write >/dev/null
+
+  # Login-free entry and QR-code login: an OA entry point, one app per
+  # platform, and the bridge's endpoints on the default loopback address.
+  login_url=$(sed -n 's/^READY .* login-url=\([^ ]*\) .*/\1/p' "$sim_out" || true)
+  yunqiaoctl settings set external-address http://127.0.0.1:8780 >/dev/null
+  yunqiaoctl entry-point add "OA 首页" https://oa.example.gov.cn/portal >/dev/null
+
+  YQ_DEMO_ZWDD_SECRET=yqsim-h5-app-secret-7Hq2Lw9Xc4 \
+  yunqiaoctl app add --connector 1 --name "移动办公" --key yqsim-h5-app-key \
+    --entry-point 1 --app-secret-env YQ_DEMO_ZWDD_SECRET >/dev/null
+  YQ_DEMO_ZWDD_QR_SECRET=yqsim-qr-app-secret-3Vt8Pn5Kd1 \
+  yunqiaoctl app add --connector 1 --name "扫码登录" --key yqsim-qr-app-key \
+    --client-id yqsim_dingoa --login-base "$login_url" --entry-point 1 \
+    --app-secret-env YQ_DEMO_ZWDD_QR_SECRET >/dev/null
+  YQ_DEMO_YZJ_SECRET=yqsim-yzj-app-secret-5Rb6Mz2Qf8 \
+  yunqiaoctl app add --connector 2 --name "OA 轻应用" --key 500012345 \
+    --entry-point 1 --app-secret-env YQ_DEMO_YZJ_SECRET >/dev/null
+  yunqiaoctl qr enable 1 --app 2 >/dev/null
+  yunqiaoctl qr enable 2 --app 3 >/dev/null
 fi

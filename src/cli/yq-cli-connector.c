@@ -50,8 +50,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConnectorOptions, connector_options_clear)
 
 /* Secrets are wiped before they are freed so that they do not linger in
  * freed heap memory. */
-static void
-secret_free (char *secret)
+void
+yq_cli_secret_free (char *secret)
 {
   if (secret == NULL)
     return;
@@ -59,9 +59,6 @@ secret_free (char *secret)
   memset (secret, 0, strlen (secret));
   g_free (secret);
 }
-
-typedef char YqCliSecret;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (YqCliSecret, secret_free)
 
 static char *
 read_stream_secret (FILE        *stream,
@@ -98,7 +95,7 @@ read_stream_secret (FILE        *stream,
 }
 
 /**
- * read_secret:
+ * yq_cli_read_secret:
  * @what: which secret, for messages
  * @file: (nullable): a file to read, or "-" for standard input
  * @env: (nullable): an environment variable to read
@@ -108,12 +105,12 @@ read_stream_secret (FILE        *stream,
  * shell history. One trailing line break, as `echo` and editors leave it,
  * is not part of the secret.
  */
-static gboolean
-read_secret (const char  *what,
-             const char  *file,
-             const char  *env,
-             char       **secret,
-             GError     **error)
+gboolean
+yq_cli_read_secret (const char  *what,
+                    const char  *file,
+                    const char  *env,
+                    char       **secret,
+                    GError     **error)
 {
   g_autoptr(YqCliSecret) value = NULL;
   gsize len;
@@ -591,12 +588,12 @@ validate_and_save (YqCliContext     *ctx,
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!read_secret (_("app secret"), opts->app_secret_file, opts->app_secret_env,
-                    &app_secret, &error))
+  if (!yq_cli_read_secret (_("app secret"), opts->app_secret_file, opts->app_secret_env,
+                           &app_secret, &error))
     return yq_cli_report_error (error);
 
-  if (!read_secret (_("directory secret"), opts->directory_secret_file,
-                    opts->directory_secret_env, &directory_secret, &error))
+  if (!yq_cli_read_secret (_("directory secret"), opts->directory_secret_file,
+                           opts->directory_secret_env, &directory_secret, &error))
     return yq_cli_report_error (error);
 
   problems = yq_connector_validate (connector, app_secret, directory_secret);

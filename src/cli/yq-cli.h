@@ -109,6 +109,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (YqCliTable, yq_cli_table_free)
 /* yq-cli-connector.c */
 int            yq_cli_connector          (YqCliContext        *ctx,
                                           char               **args);
+/* Reads a secret from @file ("-": standard input) or the environment
+ * variable @env, never from an argument; %NULL in @secret when neither is
+ * given. Free it with yq_cli_secret_free(), which wipes it. */
+gboolean       yq_cli_read_secret        (const char          *what,
+                                          const char          *file,
+                                          const char          *env,
+                                          char               **secret,
+                                          GError             **error);
+void           yq_cli_secret_free        (char                *secret);
+
+typedef char YqCliSecret;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (YqCliSecret, yq_cli_secret_free)
+
+/* yq-cli-apps.c: `entry-point`, `app` and `qr` */
+int            yq_cli_entry_point        (YqCliContext        *ctx,
+                                          char               **args);
+int            yq_cli_app                (YqCliContext        *ctx,
+                                          char               **args);
+int            yq_cli_qr                 (YqCliContext        *ctx,
+                                          char               **args);
 
 /* yq-cli-platform.c */
 int            yq_cli_connector_test     (YqCliContext        *ctx,

@@ -367,6 +367,10 @@ global_description (void)
            "  oa import|export|list                 Manage the built-in OA directory\n"
            "  bindings list|bind|unbind|auto|unbind-all|export|import|undo|history\n"
            "                                        Bind platform people to OA accounts\n"
+           "  entry-point list|add|edit|remove      Manage the OA pages that apps open\n"
+           "  app list|show|add|edit|remove|home-url\n"
+           "                                        Manage the platform apps and their home URLs\n"
+           "  qr show|enable|disable|snippet        Set up the QR-code login of the OA login page\n"
            "  settings get|set                      Read and change bridge settings\n"
            "  service status|jobs                   Show the state and the jobs of the companion service\n"
            "\n"
@@ -446,6 +450,12 @@ main (int   argc,
     status = yq_cli_bindings (&ctx, &args[1]);
   else if (g_str_equal (group, "sync"))
     status = yq_cli_sync (&ctx, &args[1]);
+  else if (g_str_equal (group, "entry-point"))
+    status = yq_cli_entry_point (&ctx, &args[1]);
+  else if (g_str_equal (group, "app"))
+    status = yq_cli_app (&ctx, &args[1]);
+  else if (g_str_equal (group, "qr"))
+    status = yq_cli_qr (&ctx, &args[1]);
   else if (g_str_equal (group, "settings"))
     status = yq_cli_settings (&ctx, &args[1]);
   else if (g_str_equal (group, "service"))
