@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 
 #include "yq-dbus-generated.h"
+#include "yq-http-server.h"
 #include "yq-job-manager.h"
 #include "yq-schedule.h"
 #include "yq-service.h"
@@ -47,6 +48,11 @@ struct _YqService
   guint                     sigint_id;
 
   YqJobManager             *jobs;
+  /* The login endpoints; they listen while an app is set up, and keep
+   * the service running meanwhile. */
+  YqHttpServer             *http;
+  char                     *http_error;
+  gboolean                  held_for_http;
   guint                     schedule_tick_id;
   gboolean                  held_for_schedules;
   gboolean                  held_for_jobs;
@@ -55,6 +61,22 @@ struct _YqService
 };
 
 G_DEFINE_FINAL_TYPE (YqService, yq_service, G_TYPE_APPLICATION)
+
+/**
+ * yq_service_get_localedir:
+ *
+ * Where the translations are: $YUNQIAO_LOCALEDIR (tests, a build tree) or
+ * the installed ones.
+ *
+ * Returns: (transfer none): a directory
+ */
+const char *
+yq_service_get_localedir (void)
+{
+  const char *dir = g_getenv ("YUNQIAO_LOCALEDIR");
+
+  return dir != NULL && *dir != '\0' ? dir : LOCALEDIR;
+}
 
 static const GOptionEntry option_entries[] = {
   { "foreground", 'f', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
@@ -66,6 +88,52 @@ static const GOptionEntry option_entries[] = {
     N_("Print the version and exit"), NULL },
   { NULL }
 };
+
+/* Listens on the configured address while at least one app is set up. */
+static void
+update_http (YqService *self)
+{
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autofree char *address = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean listening;
+
+  g_clear_pointer (&self->http_error, g_free);
+
+  apps = yq_apps_list (self->store, 0, &error);
+  if (apps == NULL)
+    {
+      self->http_error = g_strdup (error->message);
+    }
+  else if (apps->len == 0)
+    {
+      yq_http_server_stop (self->http);
+    }
+  else
+    {
+      address = yq_settings_get (self->store, YQ_SETTING_HTTP_ADDRESS, NULL);
+      if (address == NULL || *address == '\0')
+        {
+          g_free (address);
+          address = g_strdup (YQ_SETTING_HTTP_ADDRESS_DEFAULT);
+        }
+
+      yq_http_server_configure (self->http, self->store, self->secrets);
+      if (!yq_http_server_listen (self->http, address, &error))
+        {
+          yq_http_server_stop (self->http);
+          g_warning ("%s", error->message);
+          self->http_error = g_strdup (error->message);
+        }
+    }
+
+  listening = yq_http_server_is_listening (self->http);
+  if (listening && !self->held_for_http)
+    g_application_hold (G_APPLICATION (self));
+  else if (!listening && self->held_for_http)
+    g_application_release (G_APPLICATION (self));
+  self->held_for_http = listening;
+}
 
 static gboolean
 yq_service_load (YqService  *self,
@@ -93,6 +161,8 @@ yq_service_load (YqService  *self,
   g_set_object (&self->store, store);
   g_set_object (&self->secrets, secrets);
   self->n_connectors = connectors->len;
+
+  update_http (self);
 
   return TRUE;
 }
@@ -173,8 +243,18 @@ yq_service_build_status (YqService *self)
                          g_variant_new_uint32 (yq_job_manager_get_n_active (self->jobs)));
   g_variant_builder_add (&builder, "{sv}", "schedules", build_schedules (self));
   g_variant_builder_add (&builder, "{sv}", "held", g_variant_new_boolean (self->held_for_schedules));
-  /* The HTTP endpoints (login, OA intake) are not part of this version. */
-  g_variant_builder_add (&builder, "{sv}", "http", g_variant_new_string ("not-configured"));
+  if (self->http != NULL && yq_http_server_is_listening (self->http))
+    {
+      g_variant_builder_add (&builder, "{sv}", "http", g_variant_new_string ("listening"));
+      g_variant_builder_add (&builder, "{sv}", "http-address",
+                             g_variant_new_string (yq_http_server_get_address (self->http)));
+    }
+  else
+    {
+      g_variant_builder_add (&builder, "{sv}", "http",
+                             g_variant_new_string (self->http_error != NULL ? self->http_error
+                                                                            : "not-configured"));
+    }
 
   return g_variant_builder_end (&builder);
 }
@@ -296,7 +376,11 @@ check_schedules (YqService *self)
 static gboolean
 schedule_tick_cb (gpointer user_data)
 {
-  check_schedules (user_data);
+  YqService *self = user_data;
+
+  check_schedules (self);
+  if (yq_http_server_is_listening (self->http))
+    yq_http_server_purge (self->http);
 
   return G_SOURCE_CONTINUE;
 }
@@ -659,6 +743,10 @@ yq_service_shutdown (GApplication *application)
   if (self->held_for_schedules)
     g_application_release (application);
   self->held_for_schedules = FALSE;
+  yq_http_server_stop (self->http);
+  if (self->held_for_http)
+    g_application_release (application);
+  self->held_for_http = FALSE;
 
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
@@ -680,6 +768,7 @@ yq_service_dispose (GObject *object)
   YqService *self = YQ_SERVICE (object);
 
   g_clear_object (&self->jobs);
+  g_clear_object (&self->http);
   g_clear_object (&self->object_manager);
   g_clear_object (&self->skeleton);
   g_clear_object (&self->store);
@@ -694,6 +783,7 @@ yq_service_finalize (GObject *object)
   YqService *self = YQ_SERVICE (object);
 
   g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->http_error, g_free);
 
   G_OBJECT_CLASS (yq_service_parent_class)->finalize (object);
 }
@@ -752,6 +842,7 @@ yq_service_init (YqService *self)
   g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
 
   self->jobs = yq_job_manager_new (self->object_manager);
+  self->http = yq_http_server_new (yq_service_get_localedir ());
   g_signal_connect_object (self->jobs, "job-finished", G_CALLBACK (job_finished_cb), self,
                            G_CONNECT_DEFAULT);
   g_signal_connect_object (self->jobs, "active-changed", G_CALLBACK (active_changed_cb), self,

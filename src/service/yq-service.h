@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (YqService, yq_service, YQ, SERVICE, GApplication)
 
-YqService  *yq_service_new          (void);
-const char *yq_service_get_data_dir (YqService *self);
+YqService  *yq_service_new           (void);
+const char *yq_service_get_data_dir  (YqService *self);
+const char *yq_service_get_localedir (void);
 
 G_END_DECLS
