@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "yq-apps.h"
 #include "yq-dbus-generated.h"
 #include "yq-job-row.h"
 #include "yq-job-watcher.h"
@@ -26,8 +27,11 @@ struct _YqSettingsView
   GtkLabel            *external_address_error;
   AdwActionRow        *status_row;
   GtkButton           *start_button;
-  AdwActionRow        *http_row;
   AdwActionRow        *secrets_row;
+  GtkListBox          *entry_points_list;
+  AdwEntryRow         *http_address_row;
+  GtkLabel            *http_address_error;
+  AdwActionRow        *http_state_row;
   GtkListBox          *jobs_list;
   GtkListBox          *schedules_list;
   GtkLabel            *schedules_placeholder;
@@ -43,6 +47,7 @@ struct _YqSettingsView
   guint                folded : 1;
   guint                loading : 1;
   guint                address_invalid : 1;
+  guint                http_address_invalid : 1;
 };
 
 enum {
@@ -255,6 +260,39 @@ show_schedules (YqSettingsView *self,
                          create_schedule_row (&g_array_index (entries, ScheduleEntry, i)));
 }
 
+/* The "http" entry of GetStatus, and the "http-address" it listens on,
+ * under the listen address. */
+static void
+show_http_state (YqSettingsView *self,
+                 const char     *http,
+                 const char     *http_address)
+{
+  g_autofree char *text = NULL;
+  gboolean failed = FALSE;
+
+  if (http == NULL)
+    text = g_strdup (_("Not running: the companion service is not running"));
+  else if (g_str_equal (http, "not-configured"))
+    text = g_strdup (_("Off: the service listens once an app is set up under Applications"));
+  else if (g_str_equal (http, "listening") && http_address != NULL && http_address[0] != '\0')
+    /* Translators: %s is a HOST:PORT address. */
+    text = g_strdup_printf (_("Listening on %s"), http_address);
+  else if (g_str_equal (http, "listening"))
+    text = g_strdup (_("Listening"));
+  else
+    {
+      /* The service's own message says what went wrong. */
+      text = g_strdup (http);
+      failed = TRUE;
+    }
+
+  adw_action_row_set_subtitle (self->http_state_row, text);
+  if (failed)
+    gtk_widget_add_css_class (GTK_WIDGET (self->http_state_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->http_state_row), "error");
+}
+
 /* What GetStatus says beyond the one-line status; %NULL when the service
  * is not running. */
 static void
@@ -264,24 +302,20 @@ show_details (YqSettingsView *self,
   g_autoptr(GVariantDict) dict = NULL;
   g_autoptr(GVariant) schedules = NULL;
   const char *http = NULL;
+  const char *http_address = NULL;
 
   if (status != NULL)
     {
       dict = g_variant_dict_new (status);
       g_variant_dict_lookup (dict, "http", "&s", &http);
+      g_variant_dict_lookup (dict, "http-address", "&s", &http_address);
       schedules = g_variant_dict_lookup_value (dict, "schedules", G_VARIANT_TYPE ("aa{sv}"));
       /* A service without schedules support has none to show. */
       if (schedules == NULL)
         schedules = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE_VARDICT, NULL, 0));
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->http_row), http != NULL);
-  adw_action_row_set_subtitle (self->http_row, yq_sync_ui_http_state_label (http));
-  if (http != NULL && !g_str_equal (http, "listening") && !g_str_equal (http, "not-configured"))
-    gtk_widget_add_css_class (GTK_WIDGET (self->http_row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->http_row), "error");
-
+  show_http_state (self, http, http_address);
   show_schedules (self, schedules);
 }
 
@@ -690,6 +724,12 @@ show_address_error (YqSettingsView *self,
 }
 
 static char *
+get_text_stripped (gpointer editable)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (editable))));
+}
+
+static char *
 get_address_text (YqSettingsView *self)
 {
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->external_address_row))));
@@ -736,6 +776,405 @@ external_address_changed_cb (YqSettingsView *self,
     show_address_error (self, error->message);
 }
 
+/* ---- HTTP endpoints ------------------------------------------------------ */
+
+static void
+show_http_address_error (YqSettingsView *self,
+                         const char     *message)
+{
+  self->http_address_invalid = message != NULL;
+
+  if (message != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->http_address_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->http_address_row), "error");
+
+  gtk_label_set_text (self->http_address_error, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->http_address_error), message != NULL);
+}
+
+static char *
+get_http_address_text (YqSettingsView *self)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->http_address_row))));
+}
+
+static void
+http_reload_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  YqSettingsView *self = user_data;
+
+  /* Cancelled only when the view goes away. */
+  if (!yq_service_reload_finish (result, NULL, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (error != NULL)
+    g_message ("The companion service did not reload its configuration: %s", error->message);
+
+  /* The service listens on the new address once it reloaded. */
+  refresh_service (self, FALSE);
+}
+
+static void
+http_address_apply_cb (YqSettingsView *self,
+                       AdwEntryRow    *row)
+{
+  g_autofree char *value = get_http_address_text (self);
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  if (!yq_settings_validate (YQ_SETTING_HTTP_ADDRESS, value, &error) ||
+      !yq_settings_set (self->store, YQ_SETTING_HTTP_ADDRESS, value, &error))
+    {
+      show_http_address_error (self, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->http_address_row));
+      return;
+    }
+
+  show_http_address_error (self, NULL);
+  yq_service_reload_async (self->cancellable, http_reload_cb, self);
+}
+
+static void
+http_address_changed_cb (YqSettingsView *self,
+                         AdwEntryRow    *row)
+{
+  g_autofree char *value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* As with the external address, only a refused value is checked while
+   * typing. */
+  if (self->loading || !self->http_address_invalid)
+    return;
+
+  value = get_http_address_text (self);
+  if (yq_settings_validate (YQ_SETTING_HTTP_ADDRESS, value, &error))
+    show_http_address_error (self, NULL);
+  else
+    show_http_address_error (self, error->message);
+}
+
+/* ---- OA entry points ------------------------------------------------------ */
+
+typedef struct
+{
+  YqSettingsView *view;
+  gint64          id;
+  AdwEntryRow    *name_row;
+  AdwEntryRow    *url_row;
+} EntryPointRequest;
+
+static void
+entry_point_request_free (gpointer  data,
+                          GClosure *closure)
+{
+  EntryPointRequest *request = data;
+
+  g_clear_weak_pointer (&request->view);
+  g_free (request);
+}
+
+static GtkWindow *
+get_parent_window (YqSettingsView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+show_message_dialog (YqSettingsView *self,
+                     const char     *heading,
+                     const char     *message)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (get_parent_window (self), heading, message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkWidget *
+create_entry_point_row (const YqEntryPoint *entry_point)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button;
+  g_autofree char *name = g_strdup_printf ("entry-point-%" G_GINT64_FORMAT, entry_point->id);
+
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), entry_point->name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), entry_point->url);
+
+  button = gtk_button_new_from_icon_name ("document-edit-symbolic");
+  gtk_widget_set_name (button, "edit-entry-point-button");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Edit Entry Point"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Edit Entry Point"),
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "settings.edit-entry-point");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                          g_variant_new_int64 (entry_point->id));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+
+  button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_widget_set_name (button, "remove-entry-point-button");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Remove Entry Point"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove Entry Point"),
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "settings.remove-entry-point");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                          g_variant_new_int64 (entry_point->id));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+
+  return row;
+}
+
+static void
+load_entry_points (YqSettingsView *self)
+{
+  g_autoptr(GPtrArray) entry_points = NULL;
+  g_autoptr(GError) error = NULL;
+
+  clear_list (self->entry_points_list);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.add-entry-point",
+                                 self->store != NULL);
+
+  if (self->store == NULL)
+    return;
+
+  entry_points = yq_entry_points_list (self->store, &error);
+  if (entry_points == NULL)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Cannot read the entry points"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
+      gtk_widget_add_css_class (row, "error");
+      gtk_list_box_append (self->entry_points_list, row);
+      return;
+    }
+
+  for (guint i = 0; i < entry_points->len; i++)
+    gtk_list_box_append (self->entry_points_list,
+                         create_entry_point_row (g_ptr_array_index (entry_points, i)));
+}
+
+static void open_entry_point_dialog (YqSettingsView *self,
+                                     gint64          id,
+                                     const char     *name,
+                                     const char     *url,
+                                     const char     *message);
+
+static void
+entry_point_response_cb (AdwMessageDialog  *dialog,
+                         const char        *response,
+                         EntryPointRequest *request)
+{
+  YqSettingsView *self = request->view;
+  g_autofree char *name = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean saved;
+
+  if (self == NULL || self->store == NULL || g_strcmp0 (response, "save") != 0)
+    return;
+
+  name = get_text_stripped (request->name_row);
+  url = get_text_stripped (request->url_row);
+
+  if (request->id == 0)
+    saved = yq_entry_points_add (self->store, name, url, &error) != 0;
+  else
+    saved = yq_entry_points_update (self->store, request->id, name, url, &error);
+
+  if (!saved)
+    {
+      /* The dialog closes with any response: ask again with what was typed
+       * and why it was refused. */
+      open_entry_point_dialog (self, request->id, name, url, error->message);
+      return;
+    }
+
+  load_entry_points (self);
+  yq_service_request_reload (self->cancellable);
+}
+
+static void
+entry_point_changed_cb (AdwMessageDialog *dialog)
+{
+  EntryPointRequest *request = g_object_get_data (G_OBJECT (dialog), "yq-request");
+  g_autofree char *name = get_text_stripped (request->name_row);
+  g_autofree char *url = get_text_stripped (request->url_row);
+
+  adw_message_dialog_set_response_enabled (dialog, "save", name[0] != '\0' && url[0] != '\0');
+}
+
+static void
+open_entry_point_dialog (YqSettingsView *self,
+                         gint64          id,
+                         const char     *name,
+                         const char     *url,
+                         const char     *message)
+{
+  EntryPointRequest *request;
+  GtkWidget *dialog;
+  GtkWidget *box;
+  GtkWidget *list;
+
+  dialog = adw_message_dialog_new (get_parent_window (self),
+                                   id == 0 ? _("Add Entry Point") : _("Edit Entry Point"),
+                                   _("A page of the OA that apps can open, for example the OA "
+                                     "home page or the to-do list."));
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  if (message != NULL)
+    {
+      GtkWidget *label = gtk_label_new (message);
+
+      gtk_widget_set_name (label, "entry-point-error");
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "error");
+      gtk_box_append (GTK_BOX (box), label);
+    }
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_box_append (GTK_BOX (box), list);
+
+  request = g_new0 (EntryPointRequest, 1);
+  g_set_weak_pointer (&request->view, self);
+  request->id = id;
+
+  request->name_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  gtk_widget_set_name (GTK_WIDGET (request->name_row), "entry-point-name-row");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (request->name_row), _("Name"));
+  gtk_editable_set_text (GTK_EDITABLE (request->name_row), name ? name : "");
+  gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (request->name_row));
+
+  request->url_row = ADW_ENTRY_ROW (adw_entry_row_new ());
+  gtk_widget_set_name (GTK_WIDGET (request->url_row), "entry-point-url-row");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (request->url_row), _("URL"));
+  adw_entry_row_set_input_purpose (request->url_row, GTK_INPUT_PURPOSE_URL);
+  gtk_editable_set_text (GTK_EDITABLE (request->url_row), url ? url : "");
+  gtk_list_box_append (GTK_LIST_BOX (list), GTK_WIDGET (request->url_row));
+
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "save", id == 0 ? _("_Add") : _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  g_object_set_data (G_OBJECT (dialog), "yq-request", request);
+  g_signal_connect_swapped (request->name_row, "changed",
+                            G_CALLBACK (entry_point_changed_cb), dialog);
+  g_signal_connect_swapped (request->url_row, "changed",
+                            G_CALLBACK (entry_point_changed_cb), dialog);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (entry_point_response_cb),
+                         request, entry_point_request_free, 0);
+  entry_point_changed_cb (ADW_MESSAGE_DIALOG (dialog));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_entry_point_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  YqSettingsView *self = YQ_SETTINGS_VIEW (widget);
+
+  if (self->store != NULL)
+    open_entry_point_dialog (self, 0, NULL, NULL, NULL);
+}
+
+static void
+edit_entry_point_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  YqSettingsView *self = YQ_SETTINGS_VIEW (widget);
+  g_autoptr(YqEntryPoint) entry_point = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  entry_point = yq_entry_points_get (self->store, g_variant_get_int64 (param), &error);
+  if (entry_point == NULL)
+    {
+      show_message_dialog (self, _("Cannot Open the Entry Point"), error->message);
+      load_entry_points (self);
+      return;
+    }
+
+  open_entry_point_dialog (self, entry_point->id, entry_point->name, entry_point->url, NULL);
+}
+
+static void
+remove_entry_point_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  YqSettingsView *self = YQ_SETTINGS_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  /* An entry point in use is refused with the apps that use it; one no
+   * app uses is quickly added again, so there is nothing to confirm. */
+  if (!yq_entry_points_remove (self->store, g_variant_get_int64 (param), &error))
+    show_message_dialog (self, _("Cannot Remove the Entry Point"), error->message);
+  else
+    yq_service_request_reload (self->cancellable);
+
+  load_entry_points (self);
+}
+
+static void
+load_http_address (YqSettingsView *self)
+{
+  g_autofree char *address = NULL;
+  g_autoptr(GError) error = NULL;
+
+  show_http_address_error (self, NULL);
+
+  if (self->store != NULL)
+    {
+      address = yq_settings_get (self->store, YQ_SETTING_HTTP_ADDRESS, &error);
+      if (error != NULL)
+        show_http_address_error (self, error->message);
+    }
+
+  /* Unset means the default, which is what the service uses then. */
+  self->loading = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->http_address_row),
+                         address != NULL && address[0] != '\0' ? address
+                                                               : YQ_SETTING_HTTP_ADDRESS_DEFAULT);
+  self->loading = FALSE;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->http_address_row), self->store != NULL);
+}
+
 static void
 load_settings (YqSettingsView *self)
 {
@@ -755,6 +1194,7 @@ load_settings (YqSettingsView *self)
   self->loading = FALSE;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->external_address_row), self->store != NULL);
+  load_http_address (self);
 }
 
 static void
@@ -776,6 +1216,20 @@ update_secrets_row (YqSettingsView *self)
     text = backend;
 
   adw_action_row_set_subtitle (self->secrets_row, text);
+}
+
+static void
+yq_settings_view_map (GtkWidget *widget)
+{
+  YqSettingsView *self = YQ_SETTINGS_VIEW (widget);
+
+  GTK_WIDGET_CLASS (yq_settings_view_parent_class)->map (widget);
+
+  /* Apps are added on another page, and the service may have started or
+   * stopped listening since the page was last shown. */
+  load_entry_points (self);
+  if (self->proxy != NULL)
+    refresh_service (self, TRUE);
 }
 
 static void
@@ -875,6 +1329,8 @@ yq_settings_view_class_init (YqSettingsViewClass *klass)
   object_class->get_property = yq_settings_view_get_property;
   object_class->set_property = yq_settings_view_set_property;
 
+  widget_class->map = yq_settings_view_map;
+
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL,
                          YQ_TYPE_STORE,
@@ -903,12 +1359,17 @@ yq_settings_view_class_init (YqSettingsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, external_address_error);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, status_row);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, start_button);
-  gtk_widget_class_bind_template_child (widget_class, YqSettingsView, http_row);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, secrets_row);
+  gtk_widget_class_bind_template_child (widget_class, YqSettingsView, entry_points_list);
+  gtk_widget_class_bind_template_child (widget_class, YqSettingsView, http_address_row);
+  gtk_widget_class_bind_template_child (widget_class, YqSettingsView, http_address_error);
+  gtk_widget_class_bind_template_child (widget_class, YqSettingsView, http_state_row);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, jobs_list);
   gtk_widget_class_bind_template_child (widget_class, YqSettingsView, schedules_list);
   gtk_widget_class_bind_template_callback (widget_class, external_address_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, external_address_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, http_address_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, http_address_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "settings.refresh-service", NULL,
                                    refresh_service_action);
@@ -917,6 +1378,12 @@ yq_settings_view_class_init (YqSettingsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "settings.cancel-job", "o", cancel_job_action);
   gtk_widget_class_install_action (widget_class, "settings.confirm-job", "o",
                                    confirm_job_action);
+  gtk_widget_class_install_action (widget_class, "settings.add-entry-point", NULL,
+                                   add_entry_point_action);
+  gtk_widget_class_install_action (widget_class, "settings.edit-entry-point", "x",
+                                   edit_entry_point_action);
+  gtk_widget_class_install_action (widget_class, "settings.remove-entry-point", "x",
+                                   remove_entry_point_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0,
                                        "settings.refresh-service", NULL);
@@ -952,6 +1419,8 @@ yq_settings_view_init (YqSettingsView *self)
 
   placeholder = create_placeholder (_("No sync jobs. Start one from a connector’s menu."));
   gtk_list_box_set_placeholder (self->jobs_list, placeholder);
+  placeholder = create_placeholder (_("No entry points. Add the OA pages apps may open."));
+  gtk_list_box_set_placeholder (self->entry_points_list, placeholder);
   placeholder = create_placeholder (NULL);
   self->schedules_placeholder = GTK_LABEL (placeholder);
   gtk_list_box_set_placeholder (self->schedules_list, placeholder);
@@ -992,6 +1461,7 @@ yq_settings_view_set_store (YqSettingsView *self,
   if (g_set_object (&self->store, store))
     {
       load_settings (self);
+      load_entry_points (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
     }
 }

@@ -148,24 +148,6 @@ yq_sync_ui_run_state_label (YqSyncRunState state)
 }
 
 /**
- * yq_sync_ui_http_state_label:
- * @http: the "http" entry of the service status
- *
- * Returns: the state of the HTTP endpoints in words; an error message
- *   stays as the service wrote it
- */
-const char *
-yq_sync_ui_http_state_label (const char *http)
-{
-  if (http == NULL || g_str_equal (http, "not-configured"))
-    return _("Not configured");
-  if (g_str_equal (http, "listening"))
-    return _("Listening");
-
-  return http;
-}
-
-/**
  * yq_sync_ui_format_time:
  * @unix_time: Unix seconds
  *

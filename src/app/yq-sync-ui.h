@@ -17,7 +17,6 @@ const char *yq_sync_ui_job_state_label     (const char      *state,
 gboolean    yq_sync_ui_job_state_is_active (const char      *state);
 const char *yq_sync_ui_op_kind_label       (YqPlanOpKind     kind);
 const char *yq_sync_ui_run_state_label     (YqSyncRunState   state);
-const char *yq_sync_ui_http_state_label    (const char      *http);
 char       *yq_sync_ui_format_time         (gint64           unix_time);
 char       *yq_sync_ui_format_date_time    (gint64           unix_time);
 char       *yq_sync_ui_format_counts       (const char      *counts_json,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "yq-apps-view.h"
 #include "yq-bindings-view.h"
 #include "yq-connectors-view.h"
 #include "yq-org-view.h"
@@ -28,6 +29,7 @@ struct _YqWindow
   YqConnectorsView     *connectors_view;
   YqOrgView            *org_view;
   YqBindingsView       *bindings_view;
+  YqAppsView           *apps_view;
   YqSettingsView       *settings_view;
   AdwStatusPage        *error_page;
 
@@ -231,6 +233,10 @@ yq_window_constructed (GObject *object)
                 "secrets", self->secrets,
                 NULL);
   yq_bindings_view_set_store (self->bindings_view, self->store);
+  g_object_set (self->apps_view,
+                "store", self->store,
+                "secrets", self->secrets,
+                NULL);
   g_object_set (self->settings_view,
                 "store", self->store,
                 "secrets", self->secrets,
@@ -332,6 +338,7 @@ yq_window_class_init (YqWindowClass *klass)
   g_type_ensure (YQ_TYPE_CONNECTORS_VIEW);
   g_type_ensure (YQ_TYPE_ORG_VIEW);
   g_type_ensure (YQ_TYPE_BINDINGS_VIEW);
+  g_type_ensure (YQ_TYPE_APPS_VIEW);
   g_type_ensure (YQ_TYPE_SETTINGS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/yq-window.ui");
@@ -346,6 +353,7 @@ yq_window_class_init (YqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YqWindow, connectors_view);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, org_view);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, bindings_view);
+  gtk_widget_class_bind_template_child (widget_class, YqWindow, apps_view);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, settings_view);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, error_page);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_selected_cb);

@@ -4,6 +4,7 @@
  * yq-screenshots OUTPUT.png
  * yq-screenshots --orgview OUTPUT.png
  * yq-screenshots --orgview-banner OUTPUT.png
+ * yq-screenshots --apps OUTPUT.png
  *
  * Draws the connectors view with a connector's sync menu open next to the
  * jobs list (a running, a finished and a blocked job, and the next runs),
@@ -25,6 +26,11 @@
  *   xvfb-run -a -s "-screen 0 1280x800x24" BUILDDIR/tests/display/yq-screenshots \
  *     --orgview orgview.png
  *
+ * With --apps it draws the Applications page, 1000×800: two connectors
+ * with an app each (one opening an OA entry point, one a custom link), the
+ * external address set, and the 浙政钉 connector's QR-code login on,
+ * scrolled to the end where that connector is.
+ *
  * Chinese needs the catalogue in the build folder (meson compile yunqiao-gmo).
  */
 
@@ -34,6 +40,8 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
+#include "yq-apps.h"
+#include "yq-apps-view.h"
 #include "yq-connector-row.h"
 #include "yq-comparison.h"
 #include "yq-connectors-view.h"
@@ -441,6 +449,82 @@ draw_org_view (YqWindow   *window,
   capture (output);
 }
 
+/* The Applications scene ------------------------------------------------- */
+
+static gint64
+add_app (YqWindow    *window,
+         gint64       connector,
+         const char  *name,
+         const char  *app_key,
+         const char  *client_id,
+         gint64       entry_point,
+         const char  *custom_url)
+{
+  g_autoptr(YqApp) app = yq_app_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  app->connector_id = connector;
+  app->name = g_strdup (name);
+  app->app_key = g_strdup (app_key);
+  app->client_id = g_strdup (client_id);
+  app->target = custom_url != NULL ? YQ_APP_TARGET_CUSTOM : YQ_APP_TARGET_ENTRY_POINT;
+  app->entry_point_id = entry_point;
+  app->custom_url = g_strdup (custom_url);
+  id = yq_apps_add (yq_window_get_store (window), yq_window_get_secrets (window), app,
+                    "demo-app-secret", &error);
+  if (id == 0)
+    g_error ("%s", error->message);
+
+  return id;
+}
+
+static void
+draw_apps_view (YqWindow   *window,
+                const char *output)
+{
+  YqStore *store = yq_window_get_store (window);
+  YqAppsView *view = CHILD (window, YQ_TYPE_WINDOW, "apps_view");
+  g_autoptr(GError) error = NULL;
+  YqQrLogin qr_login = { 0, };
+  gint64 zwdd;
+  gint64 yzj;
+  gint64 home;
+  gint64 app;
+
+  zwdd = add_connector (window, YQ_CONNECTOR_PRESET_ZWDD_ZJ, "浙江省政府（浙政钉）", "196729",
+                        TRUE);
+  yzj = add_connector (window, YQ_CONNECTOR_PRESET_YZJ_PUBLIC, "杭州市政府（云之家）", "10109",
+                       FALSE);
+  if (!yq_settings_set (store, YQ_SETTING_EXTERNAL_ADDRESS, "https://bridge.example.gov.cn",
+                        &error) ||
+      (home = yq_entry_points_add (store, "OA 首页", "https://oa.example.gov.cn/portal",
+                                   &error)) == 0 ||
+      yq_entry_points_add (store, "待办中心", "https://oa.example.gov.cn/todo", &error) == 0)
+    g_error ("%s", error->message);
+
+  app = add_app (window, zwdd, "移动办公", "mobile-oa-zj", "mobile_oa_client", home, NULL);
+  add_app (window, yzj, "OA 审批", "SP-20240301", NULL, 0,
+           "https://oa.example.gov.cn/workflow/approvals");
+
+  qr_login.connector_id = zwdd;
+  qr_login.enabled = TRUE;
+  qr_login.app_id = app;
+  qr_login.ttl_seconds = YQ_QR_LOGIN_DEFAULT_TTL;
+  if (!yq_qr_login_set (store, &qr_login, &error))
+    g_error ("%s", error->message);
+
+  yq_window_show_view (window, "apps");
+  YQ_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  yq_apps_view_reload (view);
+  settle ();
+  /* The 浙政钉 connector, whose QR-code login is on, is the last one. */
+  scroll_to_end (CHILD (view, YQ_TYPE_APPS_VIEW, "page"));
+
+  park_pointer ();
+  capture (output);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -464,15 +548,18 @@ main (int   argc,
   int status = 0;
   gboolean org_scene = FALSE;
   gboolean org_banner = FALSE;
+  gboolean apps_scene = FALSE;
   const char *output;
 
   if (argc == 3 && g_str_equal (argv[1], "--orgview"))
     org_scene = TRUE;
   else if (argc == 3 && g_str_equal (argv[1], "--orgview-banner"))
     org_scene = org_banner = TRUE;
+  else if (argc == 3 && g_str_equal (argv[1], "--apps"))
+    apps_scene = TRUE;
   else if (argc != 2)
     {
-      g_printerr ("Usage: %s [--orgview | --orgview-banner] OUTPUT.png\n", argv[0]);
+      g_printerr ("Usage: %s [--orgview | --orgview-banner | --apps] OUTPUT.png\n", argv[0]);
       return 2;
     }
   output = argv[argc - 1];
@@ -516,9 +603,12 @@ main (int   argc,
   gtk_window_present (GTK_WINDOW (window));
   YQ_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (window)));
 
-  if (org_scene)
+  if (org_scene || apps_scene)
     {
-      draw_org_view (window, org_banner, output);
+      if (apps_scene)
+        draw_apps_view (window, output);
+      else
+        draw_org_view (window, org_banner, output);
 
       gtk_window_destroy (GTK_WINDOW (window));
       g_object_unref (window);

@@ -707,13 +707,15 @@ test_next_runs (Fixture       *fixture,
                 gconstpointer  data)
 {
   GtkListBox *list = CHILD (fixture->settings_view, YQ_TYPE_SETTINGS_VIEW, "schedules_list");
-  AdwActionRow *http_row = CHILD (fixture->settings_view, YQ_TYPE_SETTINGS_VIEW, "http_row");
+  AdwActionRow *http_row = CHILD (fixture->settings_view, YQ_TYPE_SETTINGS_VIEW,
+                                  "http_state_row");
   g_autoptr(GDateTime) next = g_date_time_new_local (2030, 5, 6, 2, 0, 0);
   GtkListBoxRow *row;
 
   show_settings (fixture);
   YQ_WAIT_FOR (find_label (GTK_WIDGET (list), "companion service is running") != NULL);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (http_row)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (http_row), ==,
+                   "Not running: the companion service is not running");
 
   fixture->service = yq_fake_service_start ();
   g_free (fixture->service->http);
@@ -738,8 +740,8 @@ test_next_runs (Fixture       *fixture,
   g_assert_cmpstr (next_run_text (row), ==, "Not scheduled");
   g_assert_null (gtk_list_box_get_row_at_index (list, 2));
 
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (http_row)));
   g_assert_cmpstr (adw_action_row_get_subtitle (http_row), ==, "Listening");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (http_row), "error"));
 
   /* Refreshed with the status. */
   g_free (fixture->service->http);
@@ -748,12 +750,14 @@ test_next_runs (Fixture       *fixture,
   yq_settings_view_refresh_service (fixture->settings_view);
   YQ_WAIT_FOR (g_strcmp0 (adw_action_row_get_subtitle (http_row),
                           "Cannot listen on port 8443: address in use") == 0);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (http_row), "error"));
   YQ_WAIT_FOR (gtk_list_box_get_row_at_index (list, 0) == NULL);
   g_assert_nonnull (find_label (GTK_WIDGET (list), "No scheduled syncs"));
 
   /* Gone with the service. */
   g_clear_pointer (&fixture->service, yq_fake_service_stop);
-  YQ_WAIT_FOR (!gtk_widget_get_visible (GTK_WIDGET (http_row)));
+  YQ_WAIT_FOR (g_strcmp0 (adw_action_row_get_subtitle (http_row),
+                          "Not running: the companion service is not running") == 0);
   YQ_WAIT_FOR (find_label (GTK_WIDGET (list), "companion service is running") != NULL);
 }
 
@@ -1058,7 +1062,6 @@ test_format_counts (void)
 
   g_assert_cmpstr (yq_sync_ui_job_state_label ("blocked", FALSE), ==, "Blocked");
   g_assert_cmpstr (yq_sync_ui_job_state_label ("blocked", TRUE), ==, "Needs confirmation");
-  g_assert_cmpstr (yq_sync_ui_http_state_label ("not-configured"), ==, "Not configured");
 }
 
 int

@@ -50,7 +50,7 @@ test_views (void)
   g_assert_cmpstr (yq_window_get_data_dir (window), ==, data_dir);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "views");
 
-  /* Exactly the four views of this release, Connectors first. */
+  /* Exactly the five views of this release, Connectors first. */
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (sidebar), "navigation-sidebar"));
   g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 0))),
                    ==, "connectors");
@@ -59,8 +59,10 @@ test_views (void)
   g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 2))),
                    ==, "bindings");
   g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 3))),
+                   ==, "apps");
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 4))),
                    ==, "settings");
-  g_assert_null (gtk_list_box_get_row_at_index (sidebar, 4));
+  g_assert_null (gtk_list_box_get_row_at_index (sidebar, 5));
   g_assert_cmpstr (yq_window_get_visible_view (window), ==, "connectors");
   g_assert_true (gtk_list_box_get_selected_row (sidebar) ==
                  gtk_list_box_get_row_at_index (sidebar, 0));
@@ -84,6 +86,9 @@ test_views (void)
   g_signal_emit_by_name (sidebar, "row-activated", row);
   g_assert_cmpstr (yq_window_get_visible_view (window), ==, "bindings");
   row = gtk_list_box_get_row_at_index (sidebar, 3);
+  g_signal_emit_by_name (sidebar, "row-activated", row);
+  g_assert_cmpstr (yq_window_get_visible_view (window), ==, "apps");
+  row = gtk_list_box_get_row_at_index (sidebar, 4);
   g_signal_emit_by_name (sidebar, "row-activated", row);
   g_assert_cmpstr (yq_window_get_visible_view (window), ==, "settings");
 
