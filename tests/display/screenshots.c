@@ -518,8 +518,6 @@ draw_apps_view (YqWindow   *window,
   YQ_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (view)));
   yq_apps_view_reload (view);
   settle ();
-  /* The 浙政钉 connector, whose QR-code login is on, is the last one. */
-  scroll_to_end (CHILD (view, YQ_TYPE_APPS_VIEW, "page"));
 
   park_pointer ();
   capture (output);
