@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
@@ -238,7 +239,7 @@ oa_import (YqCliContext  *ctx,
   const GOptionEntry entries[] = {
     { "map", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME_ARRAY, &maps,
       N_("Import the column COLUMN as FIELD (account, name, job_number, mobile, email, "
-         "department, title, order, status, or ignore); repeatable"),
+         "department, title, order, status, password_hash, or ignore); repeatable"),
       N_("COLUMN=FIELD") },
     { "dry-run", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, &dry_run,
       N_("Only show what would change"), NULL },
@@ -724,10 +725,168 @@ oa_list (YqCliContext  *ctx,
   return YQ_CLI_EXIT_OK;
 }
 
+static void
+print_password_json (const char *account,
+                     gboolean    has_password)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "account", account);
+  json_builder_set_member_name (builder, "has-password");
+  json_builder_add_boolean_value (builder, has_password);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  yq_cli_print_json (root);
+}
+
+/* The account argument of set-password and clear-password. */
+static gboolean
+check_account_argument (const char  *command,
+                        char       **argv,
+                        int         *exit_code)
+{
+  if (argv[1] == NULL)
+    {
+      *exit_code = yq_cli_usage_error (command, _("Missing OA account"));
+      return FALSE;
+    }
+
+  if (argv[2] != NULL)
+    {
+      *exit_code = yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[2]);
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (argv[1], -1, NULL))
+    {
+      *exit_code = yq_cli_usage_error (command, _("The account is not UTF-8 text"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+oa_set_password (YqCliContext  *ctx,
+                 const char    *command,
+                 char         **args)
+{
+  g_auto(GStrv) argv = args;
+  g_autofree char *password_file = NULL;
+  g_autofree char *password_env = NULL;
+  g_autoptr(YqCliSecret) password = NULL;
+  g_autoptr(YqStore) store = NULL;
+  g_autoptr(YqOaDirectory) directory = NULL;
+  g_autoptr(GError) error = NULL;
+  int exit_code;
+  const GOptionEntry entries[] = {
+    { "password-file", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &password_file,
+      N_("Read the password from FILE, or from standard input if FILE is -"), N_("FILE") },
+    { "password-env", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &password_env,
+      N_("Read the password from the environment variable VAR"), N_("VAR") },
+    { "json", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, &ctx->json,
+      N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+
+  if (!yq_cli_parse_options (command, _("ACCOUNT"),
+                             _("Set the password a person of the built-in OA directory signs "
+                               "in with on the binding page. The password is read from a file, "
+                               "standard input or an environment variable, never from the "
+                               "command line; without an option it is read from standard "
+                               "input. Only a salted hash is stored."),
+                             entries, &argv, &exit_code))
+    return exit_code;
+
+  if (!check_account_argument (command, argv, &exit_code))
+    return exit_code;
+
+  if (password_file != NULL && password_env != NULL)
+    return yq_cli_usage_error (command,
+                               _("--password-file and --password-env exclude each other"));
+
+  if (password_file == NULL && password_env == NULL)
+    {
+      /* Typed at a terminal the password would show on the screen. */
+      if (isatty (STDIN_FILENO))
+        return yq_cli_usage_error (command,
+                                   _("Give the password with --password-file FILE, "
+                                     "--password-file - (standard input) or --password-env "
+                                     "VAR"));
+      password_file = g_strdup ("-");
+    }
+
+  if (!yq_cli_read_secret (_("password"), password_file, password_env, &password, &error))
+    return yq_cli_report_error (error);
+
+  store = yq_cli_open_store (ctx, &error);
+  if (store == NULL)
+    return yq_cli_report_error (error);
+
+  directory = yq_builtin_oa_directory_new (store);
+  if (!yq_builtin_oa_directory_set_password (YQ_BUILTIN_OA_DIRECTORY (directory), argv[1],
+                                             password, &error))
+    return yq_cli_report_error (error);
+
+  if (ctx->json)
+    print_password_json (argv[1], TRUE);
+  else
+    g_print (_("The OA password of “%s” is set.\n"), argv[1]);
+
+  return YQ_CLI_EXIT_OK;
+}
+
+static int
+oa_clear_password (YqCliContext  *ctx,
+                   const char    *command,
+                   char         **args)
+{
+  g_auto(GStrv) argv = args;
+  g_autoptr(YqStore) store = NULL;
+  g_autoptr(YqOaDirectory) directory = NULL;
+  g_autoptr(GError) error = NULL;
+  int exit_code;
+  const GOptionEntry entries[] = {
+    { "json", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, &ctx->json,
+      N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+
+  if (!yq_cli_parse_options (command, _("ACCOUNT"),
+                             _("Remove the OA password of a person of the built-in OA "
+                               "directory: they cannot sign in on the binding page until a "
+                               "password is set again."),
+                             entries, &argv, &exit_code))
+    return exit_code;
+
+  if (!check_account_argument (command, argv, &exit_code))
+    return exit_code;
+
+  store = yq_cli_open_store (ctx, &error);
+  if (store == NULL)
+    return yq_cli_report_error (error);
+
+  directory = yq_builtin_oa_directory_new (store);
+  if (!yq_builtin_oa_directory_clear_password (YQ_BUILTIN_OA_DIRECTORY (directory), argv[1],
+                                               &error))
+    return yq_cli_report_error (error);
+
+  if (ctx->json)
+    print_password_json (argv[1], FALSE);
+  else
+    g_print (_("The OA password of “%s” is removed.\n"), argv[1]);
+
+  return YQ_CLI_EXIT_OK;
+}
+
 static const YqCliCommand oa_commands[] = {
   { "import", "FILE.csv", N_("Import people and departments from a CSV file"), oa_import },
   { "export", "[FILE|-]", N_("Write the directory as a CSV file"), oa_export },
   { "list", NULL, N_("Show the departments and counts"), oa_list },
+  { "set-password", "ACCOUNT", N_("Set a person’s OA password"), oa_set_password },
+  { "clear-password", "ACCOUNT", N_("Remove a person’s OA password"), oa_clear_password },
   { NULL }
 };
 

@@ -31,5 +31,16 @@ gboolean       yq_oa_directory_check_account      (const char             *accou
                                                    GError                **error);
 gboolean       yq_oa_directory_check_name         (const char             *name,
                                                    GError                **error);
+/* The stored password hash of @account; *password_hash is %NULL when the
+ * account is unknown or has no password. */
+gboolean       yq_oa_directory_read_password_hash (YqStore                *store,
+                                                   const char             *account,
+                                                   char                  **password_hash,
+                                                   GError                **error);
+/* Writes @password_hash (%NULL: none) as it is; the caller checked it. */
+gboolean       yq_oa_directory_write_password_hash (YqStore               *store,
+                                                    const char            *account,
+                                                    const char            *password_hash,
+                                                    GError               **error);
 
 G_END_DECLS

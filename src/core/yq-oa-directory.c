@@ -1185,7 +1185,7 @@ set_password_cb (YqStore   *store,
                  GError   **error)
 {
   SetPasswordData *data = user_data;
-  sqlite3_stmt *stmt;
+  g_autofree char *subject = NULL;
   gboolean found;
 
   if (!lookup_person (store, data->account, &found, NULL, error))
@@ -1197,28 +1197,33 @@ set_password_cb (YqStore   *store,
       return FALSE;
     }
 
-  /* Not an organisation change: updated_at stays. */
-  stmt = yq_store_prepare (store, "UPDATE oa_people SET password_hash = ?2 WHERE account = ?1",
-                           error);
-  if (stmt == NULL)
+  if (!yq_oa_directory_write_password_hash (store, data->account, data->password_hash, error))
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, data->account, -1, SQLITE_TRANSIENT);
-  bind_text_or_null (stmt, 2, data->password_hash);
+  subject = g_strconcat ("oa-person/", data->account, NULL);
 
-  return yq_store_run (store, stmt, _("Could not save the OA password"), error);
+  /* Never the hash: it is as good as the password for an offline attack. */
+  return yq_store_audit (store, NULL,
+                         data->password_hash != NULL ? "oa-person.set-password"
+                                                     : "oa-person.clear-password",
+                         subject,
+                         data->password_hash != NULL ? "scheme=pbkdf2-sha256"
+                                                     : "password removed",
+                         error);
 }
 
 /**
  * yq_builtin_oa_directory_set_password:
  * @self: the built-in OA directory
  * @account: the person's account
- * @password: (nullable): the new password, or %NULL to remove it (the person
- *   then cannot sign in with a password)
+ * @password: (nullable): the new password, at least %YQ_PASSWORD_MIN_LENGTH
+ *   characters, or %NULL to remove it (the person then cannot sign in with
+ *   a password)
  * @error: return location for an error
  *
  * Stores a salted PBKDF2-HMAC-SHA256 hash of @password (see yq-password.h);
- * the password itself is not kept. Slow on purpose.
+ * the password itself is not kept. Slow on purpose. The change is written
+ * to the audit log, without the password or its hash.
  *
  * Returns: %TRUE on success
  */
@@ -1240,8 +1245,15 @@ yq_builtin_oa_directory_set_password (YqBuiltinOaDirectory  *self,
     {
       g_autoptr(GError) local_error = NULL;
 
+      if (yq_password_check (password, &local_error) &&
+          g_utf8_strlen (password, -1) < YQ_PASSWORD_MIN_LENGTH)
+        g_set_error (&local_error, YQ_PASSWORD_ERROR, YQ_PASSWORD_ERROR_INVALID_PASSWORD,
+                     _("The password is shorter than %d characters; choose a longer one."),
+                     YQ_PASSWORD_MIN_LENGTH);
+
       /* Hash before taking the store lock: it takes a while. */
-      password_hash = yq_password_hash (password, &local_error);
+      if (local_error == NULL)
+        password_hash = yq_password_hash (password, &local_error);
       if (password_hash == NULL)
         {
           g_set_error (error, YQ_OA_DIRECTORY_ERROR, YQ_OA_DIRECTORY_ERROR_INVALID,
@@ -1260,6 +1272,82 @@ yq_builtin_oa_directory_set_password (YqBuiltinOaDirectory  *self,
     g_debug ("%s the OA password of one person", password != NULL ? "Set" : "Removed");
 
   return ok;
+}
+
+/**
+ * yq_builtin_oa_directory_clear_password:
+ * @self: the built-in OA directory
+ * @account: the person's account
+ * @error: return location for an error
+ *
+ * Removes the password of @account: the person can no longer sign in with
+ * a password until one is set again. Audited like
+ * yq_builtin_oa_directory_set_password().
+ *
+ * Returns: %TRUE on success; %YQ_OA_DIRECTORY_ERROR_NOT_FOUND for an
+ *   unknown account
+ */
+gboolean
+yq_builtin_oa_directory_clear_password (YqBuiltinOaDirectory  *self,
+                                        const char            *account,
+                                        GError               **error)
+{
+  g_return_val_if_fail (YQ_IS_BUILTIN_OA_DIRECTORY (self), FALSE);
+  g_return_val_if_fail (account != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return yq_builtin_oa_directory_set_password (self, account, NULL, error);
+}
+
+gboolean
+yq_oa_directory_read_password_hash (YqStore     *store,
+                                    const char  *account,
+                                    char       **password_hash,
+                                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *password_hash = NULL;
+
+  stmt = yq_store_prepare (store, "SELECT password_hash FROM oa_people WHERE account = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, account, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *password_hash = column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      yq_store_set_error (store, error, rc, _("Could not read the OA directory"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+yq_oa_directory_write_password_hash (YqStore     *store,
+                                     const char  *account,
+                                     const char  *password_hash,
+                                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  /* Not an organisation change: updated_at stays. */
+  stmt = yq_store_prepare (store, "UPDATE oa_people SET password_hash = ?2 WHERE account = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, account, -1, SQLITE_TRANSIENT);
+  bind_text_or_null (stmt, 2, password_hash);
+
+  return yq_store_run (store, stmt, _("Could not save the OA password"), error);
 }
 
 /* Store lock held. Leaves *found FALSE for an unknown account. */

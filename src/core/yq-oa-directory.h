@@ -120,5 +120,8 @@ gboolean       yq_builtin_oa_directory_set_password (YqBuiltinOaDirectory *self,
                                                      const char           *account,
                                                      const char           *password,
                                                      GError              **error);
+gboolean       yq_builtin_oa_directory_clear_password (YqBuiltinOaDirectory *self,
+                                                       const char           *account,
+                                                       GError              **error);
 
 G_END_DECLS

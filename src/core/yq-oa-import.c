@@ -11,7 +11,18 @@
 
 #include "yq-oa-directory-private.h"
 #include "yq-oa-import.h"
+#include "yq-password.h"
 #include "yq-store-private.h"
+
+/* The CSV import and export of the built-in OA directory.
+ *
+ * Passwords: the optional column password_hash (密码哈希) takes hashes in
+ * the format of yq_password_hash() only, checked with
+ * yq_password_hash_is_valid(); a row with any other value is rejected
+ * without repeating the value, and an empty cell keeps the stored
+ * password. Plain-text passwords are not importable on purpose (a CSV
+ * file full of them would lie around in mail and shared folders): set them
+ * with `yunqiaoctl oa set-password`. Export never writes hashes. */
 
 /* Far beyond any organisation's directory; stops a wrong file early. */
 #define MAX_FILE_SIZE (512 * 1024 * 1024)
@@ -24,6 +35,7 @@ G_DEFINE_QUARK (yq-oa-import-error-quark, yq_oa_import_error)
 
 static const char * const field_names[YQ_N_OA_FIELDS] = {
   "account", "name", "job_number", "mobile", "email", "department", "title", "order", "status",
+  "password_hash",
 };
 
 /* The headers seen in OA and HR exports, as normalize_key() leaves them. */
@@ -116,6 +128,10 @@ static const struct
   { "用户状态", YQ_OA_FIELD_STATUS },
   { "人员状态", YQ_OA_FIELD_STATUS },
   { "state", YQ_OA_FIELD_STATUS },
+
+  { "passwordhash", YQ_OA_FIELD_PASSWORD_HASH },
+  { "密码哈希", YQ_OA_FIELD_PASSWORD_HASH },
+  { "密码散列", YQ_OA_FIELD_PASSWORD_HASH },
 };
 
 static const char * const status_active[] = {
@@ -128,10 +144,10 @@ static const char * const status_disabled[] = {
   "disabled", "disable", "inactive", "no", "n", "false", "0",
 };
 
-/* The headers export writes, by field; also the names messages use for
- * the required columns. */
+/* The headers export writes, by field (never the password hash); also the
+ * names messages use for the required columns. */
 static const char * const export_headers[YQ_N_OA_FIELDS] = {
-  "账号", "姓名", "工号", "手机", "邮箱", "部门", "职务", "排序", "状态",
+  "账号", "姓名", "工号", "手机", "邮箱", "部门", "职务", "排序", "状态", "密码哈希",
 };
 
 static const char *
@@ -157,6 +173,8 @@ field_label (YqOaField field)
       return _("order");
     case YQ_OA_FIELD_STATUS:
       return _("status");
+    case YQ_OA_FIELD_PASSWORD_HASH:
+      return _("password hash");
     case YQ_OA_FIELD_IGNORE:
     default:
       return "";
@@ -1321,6 +1339,7 @@ check_rows (Import    *import,
       const char *email = row->values[YQ_OA_FIELD_EMAIL];
       const char *order = row->values[YQ_OA_FIELD_ORDER];
       const char *status = row->values[YQ_OA_FIELD_STATUS];
+      const char *password_hash = row->values[YQ_OA_FIELD_PASSWORD_HASH];
       g_autoptr(GError) local_error = NULL;
       g_autofree char *reason = NULL;
 
@@ -1415,6 +1434,20 @@ check_rows (Import    *import,
           !g_ascii_string_to_signed (order, 10, G_MININT64, G_MAXINT64, &row->order, NULL))
         {
           reject (import, row, _("the order “%s” is not a whole number"), order);
+          continue;
+        }
+
+      /* The value is never repeated: it may be a password typed into the
+       * wrong column. */
+      if (password_hash != NULL && password_hash[0] != '\0' &&
+          !yq_password_hash_is_valid (password_hash))
+        {
+          reject (import, row, _("the column “%s” does not hold a password hash of the form "
+                                 "pbkdf2-sha256$ITERATIONS$SALT$HASH (%d to %d iterations, "
+                                 "base64 salt and hash); plain-text passwords cannot be "
+                                 "imported, set them with “yunqiaoctl oa set-password”"),
+                  import->report->columns[YQ_OA_FIELD_PASSWORD_HASH],
+                  YQ_PASSWORD_ITERATIONS, YQ_PASSWORD_MAX_ITERATIONS);
           continue;
         }
 
@@ -1892,6 +1925,8 @@ write_people (Import  *import,
       Row *row = g_ptr_array_index (import->rows, r);
       g_autofree char *key = NULL;
       g_autoptr(YqOrgPerson) person = NULL;
+      const char *password_hash = NULL;
+      gboolean person_changed;
       YqOrgPerson *old;
 
       if (row->rejected)
@@ -1932,17 +1967,47 @@ write_people (Import  *import,
       if (row->status != STATUS_NOT_GIVEN)
         person->active = row->status == STATUS_ACTIVE;
 
-      if (old != NULL && same_person (old, person))
+      /* An empty cell keeps the stored password. */
+      if (row->values[YQ_OA_FIELD_PASSWORD_HASH] != NULL &&
+          row->values[YQ_OA_FIELD_PASSWORD_HASH][0] != '\0')
+        {
+          g_autofree char *stored = NULL;
+
+          password_hash = row->values[YQ_OA_FIELD_PASSWORD_HASH];
+          if (old != NULL &&
+              !yq_oa_directory_read_password_hash (import->store, old->id, &stored, error))
+            return FALSE;
+          if (g_strcmp0 (stored, password_hash) == 0)
+            password_hash = NULL;
+        }
+
+      person_changed = old == NULL || !same_person (old, person);
+      if (!person_changed && password_hash == NULL)
         {
           import->report->people_unchanged++;
           continue;
         }
 
-      if (!import->dry_run &&
+      if (!import->dry_run && person_changed &&
           !yq_oa_directory_write_person (import->store, person, old == NULL, error))
         {
           g_prefix_error (error, _("Line %u: "), row->line);
           return FALSE;
+        }
+
+      /* Audited like `oa set-password`; never the hash itself. */
+      if (!import->dry_run && password_hash != NULL)
+        {
+          g_autofree char *subject = g_strconcat ("oa-person/", person->id, NULL);
+
+          if (!yq_oa_directory_write_password_hash (import->store, person->id, password_hash,
+                                                    error) ||
+              !yq_store_audit (import->store, NULL, "oa-person.set-password", subject,
+                               "scheme=pbkdf2-sha256; source=csv-import", error))
+            {
+              g_prefix_error (error, _("Line %u: "), row->line);
+              return FALSE;
+            }
         }
 
       if (old != NULL)
@@ -2029,7 +2094,9 @@ compare_rejections (gconstpointer a,
  * Imports people into the built-in OA directory: accounts in the file are
  * added or updated, departments are created for paths that do not exist
  * yet, and nothing else is touched. Rows with problems are left out and
- * listed in @report; everything else is written in one transaction.
+ * listed in @report; everything else is written in one transaction. A
+ * password_hash column sets passwords from hashes (see #YqOaField); plain
+ * passwords are not importable.
  *
  * Returns: %TRUE when the file could be read (even if rows were refused);
  *   %FALSE with @error set when nothing was imported
@@ -2449,7 +2516,8 @@ yq_oa_export_csv (YqStore           *store,
       YQ_OA_FIELD_STATUS,
     };
 
-    G_STATIC_ASSERT (G_N_ELEMENTS (order) == YQ_N_OA_FIELDS);
+    /* Every field but the password hash, which stays in the store. */
+    G_STATIC_ASSERT (G_N_ELEMENTS (order) == YQ_N_OA_FIELDS - 1);
 
     for (guint i = 0; i < G_N_ELEMENTS (order); i++)
       {

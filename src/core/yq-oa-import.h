@@ -52,6 +52,11 @@ typedef enum
  * @YQ_OA_FIELD_TITLE: position title (职务)
  * @YQ_OA_FIELD_ORDER: sort order inside the department (a whole number)
  * @YQ_OA_FIELD_STATUS: 正常 / 启用 / active or 停用 / 禁用 / disabled
+ * @YQ_OA_FIELD_PASSWORD_HASH: the OA password as a hash in the format of
+ *   yq_password_hash(), "pbkdf2-sha256$<iterations>$<salt base64>$<hash
+ *   base64>" (密码哈希); an empty cell keeps the stored password. Plain-text
+ *   passwords cannot be imported: set those with `yunqiaoctl oa
+ *   set-password`. Export never writes this column.
  *
  * The fields a CSV column can fill.
  */
@@ -67,9 +72,10 @@ typedef enum
   YQ_OA_FIELD_TITLE,
   YQ_OA_FIELD_ORDER,
   YQ_OA_FIELD_STATUS,
+  YQ_OA_FIELD_PASSWORD_HASH,
 } YqOaField;
 
-#define YQ_N_OA_FIELDS 9
+#define YQ_N_OA_FIELDS 10
 
 /* "account", "job_number", … and "ignore". */
 const char *yq_oa_field_to_string   (YqOaField    field);

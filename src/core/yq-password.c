@@ -375,6 +375,22 @@ yq_password_parse (const char  *encoded,
 }
 
 /**
+ * yq_password_hash_is_valid:
+ * @hash: (nullable): an encoded hash, for example from a CSV import
+ *
+ * Checks @hash the way yq_password_parse() does, without saying why it is
+ * refused (so that callers cannot leak it into messages by accident).
+ *
+ * Returns: %TRUE when @hash is "pbkdf2-sha256$<iterations>$<salt>$<hash>"
+ *   with safe parameters and canonical base64
+ */
+gboolean
+yq_password_hash_is_valid (const char *hash)
+{
+  return hash != NULL && yq_password_parse (hash, NULL, NULL, NULL, NULL);
+}
+
+/**
  * yq_password_verify:
  * @encoded: an encoded hash from yq_password_hash()
  * @password: the password to check

@@ -31,6 +31,8 @@ typedef enum
 #define YQ_PASSWORD_HASH_LENGTH    32
 /* In bytes of UTF-8. */
 #define YQ_PASSWORD_MAX_LENGTH     1024
+/* In characters; enforced where an administrator sets an OA password. */
+#define YQ_PASSWORD_MIN_LENGTH     8
 
 GQuark   yq_password_error_quark (void);
 
@@ -55,5 +57,6 @@ gboolean yq_password_verify      (const char    *encoded,
                                   const char    *password,
                                   gboolean      *matches,
                                   GError       **error);
+gboolean yq_password_hash_is_valid (const char  *hash);
 
 G_END_DECLS

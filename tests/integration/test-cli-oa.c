@@ -8,6 +8,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "yq-oa-directory.h"
+#include "yq-password.h"
+#include "yq-store.h"
 #include "yq-test-bus.h"
 #include "yq-test-cli.h"
 
@@ -323,6 +326,14 @@ test_cli_oa_errors (void)
     (const char *[]) { "oa", "import", "a.csv", "--no-such-option", NULL },
     (const char *[]) { "oa", "export", "a.csv", "b.csv", NULL },
     (const char *[]) { "oa", "list", "extra", NULL },
+    (const char *[]) { "oa", "set-password", NULL },
+    (const char *[]) { "oa", "set-password", "a", "b", "--password-env", "X", NULL },
+    (const char *[]) { "oa", "set-password", "a", "--password-file", "-",
+                       "--password-env", "X", NULL },
+    /* A password as an argument is not an option. */
+    (const char *[]) { "oa", "set-password", "a", "--password", "Argv-Pass-2024", NULL },
+    (const char *[]) { "oa", "clear-password", NULL },
+    (const char *[]) { "oa", "clear-password", "a", "b", NULL },
   };
   g_autoptr(YqTestCliResult) result = NULL;
 
@@ -386,6 +397,8 @@ test_cli_oa_errors (void)
   assert_contains (result->out, "import FILE.csv");
   assert_contains (result->out, "export [FILE|-]");
   assert_contains (result->out, "list");
+  assert_contains (result->out, "set-password ACCOUNT");
+  assert_contains (result->out, "clear-password ACCOUNT");
   g_clear_pointer (&result, yq_test_cli_result_free);
 
   result = yq_test_cli_run ("--data-dir", data_dir, "oa", "import", "--help");
@@ -397,6 +410,157 @@ test_cli_oa_errors (void)
   result = yq_test_cli_run ("--help");
   yq_test_cli_assert_exit (result, 0);
   assert_contains (result->out, "oa import|export|list");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+
+  yq_test_remove_data_dir (data_dir);
+}
+
+/* Asks the store itself, as the binding page does. */
+static gboolean
+password_works (const char *data_dir,
+                const char *account,
+                const char *password)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(YqStore) store = yq_store_open_in_dir (data_dir, &error);
+  g_autoptr(YqOaDirectory) directory = NULL;
+  g_autofree char *person_id = NULL;
+  gboolean ok;
+
+  g_assert_no_error (error);
+  directory = yq_builtin_oa_directory_new (store);
+  ok = yq_oa_directory_check_password (directory, account, password, &person_id, &error);
+  if (!ok)
+    g_assert_error (error, YQ_OA_DIRECTORY_ERROR, YQ_OA_DIRECTORY_ERROR_BAD_CREDENTIALS);
+  else
+    g_assert_cmpstr (person_id, ==, account);
+
+  return ok;
+}
+
+/* The password is in neither output stream. */
+static void
+assert_not_leaked (YqTestCliResult *result,
+                   const char      *password)
+{
+  g_assert_null (strstr (result->out, password));
+  g_assert_null (strstr (result->err, password));
+}
+
+static void
+test_cli_oa_passwords (void)
+{
+  g_autofree char *data_dir = yq_test_make_data_dir ();
+  g_autofree char *people = NULL;
+  g_autofree char *hashed = NULL;
+  g_autofree char *hash = NULL;
+  g_autoptr(YqTestCliResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *env[] = { "YQ_TEST_OA_PASSWORD=Env-Pass-2024-云桥", NULL };
+
+  people = write_file (data_dir, "people.csv",
+                       "账号,姓名,部门\n"
+                       "zhangsan,张三,集团/一部\n"
+                       "lisi,李四,集团/一部\n",
+                       -1);
+  result = yq_test_cli_run ("--data-dir", data_dir, "oa", "import", people);
+  yq_test_cli_assert_exit (result, 0);
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  g_assert_false (password_works (data_dir, "zhangsan", ""));
+
+  /* From standard input, with the line break echo leaves. */
+  result = yq_test_cli_run_full (NULL, "Stdin-Pass-2024\n", "--data-dir", data_dir, "oa",
+                                 "set-password", "zhangsan", "--password-file", "-", NULL);
+  yq_test_cli_assert_exit (result, 0);
+  assert_contains (result->out, "zhangsan");
+  assert_not_leaked (result, "Stdin-Pass-2024");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  g_assert_true (password_works (data_dir, "zhangsan", "Stdin-Pass-2024"));
+  g_assert_false (password_works (data_dir, "zhangsan", "Stdin-Pass-2024\n"));
+
+  /* From the environment, with JSON. */
+  result = yq_test_cli_run_full (env, NULL, "--data-dir", data_dir, "oa", "set-password",
+                                 "lisi", "--password-env", "YQ_TEST_OA_PASSWORD", "--json",
+                                 NULL);
+  yq_test_cli_assert_exit (result, 0);
+  assert_not_leaked (result, "Env-Pass-2024");
+  {
+    g_autoptr(JsonNode) node = yq_test_cli_parse_json (result->out);
+    JsonObject *object = json_node_get_object (node);
+
+    g_assert_cmpstr (json_object_get_string_member (object, "account"), ==, "lisi");
+    g_assert_true (json_object_get_boolean_member (object, "has-password"));
+  }
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  g_assert_true (password_works (data_dir, "lisi", "Env-Pass-2024-云桥"));
+
+  /* Without an option, from standard input when it is not a terminal. */
+  result = yq_test_cli_run_full (NULL, "Piped-Pass-2024", "--data-dir", data_dir, "oa",
+                                 "set-password", "zhangsan", NULL);
+  yq_test_cli_assert_exit (result, 0);
+  assert_not_leaked (result, "Piped-Pass-2024");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  g_assert_true (password_works (data_dir, "zhangsan", "Piped-Pass-2024"));
+  g_assert_false (password_works (data_dir, "zhangsan", "Stdin-Pass-2024"));
+
+  /* Too short: refused, the old password stays. */
+  result = yq_test_cli_run_full (NULL, "Short7!", "--data-dir", data_dir, "oa",
+                                 "set-password", "zhangsan", "--password-file", "-", NULL);
+  yq_test_cli_assert_exit (result, 1);
+  assert_contains (result->err, "shorter than 8 characters");
+  assert_not_leaked (result, "Short7!");
+  g_assert_cmpstr (result->out, ==, "");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  g_assert_true (password_works (data_dir, "zhangsan", "Piped-Pass-2024"));
+
+  /* Unknown account. */
+  result = yq_test_cli_run_full (NULL, "Nobody-Pass-2024", "--data-dir", data_dir, "oa",
+                                 "set-password", "nobody", "--password-file", "-", NULL);
+  yq_test_cli_assert_exit (result, 1);
+  assert_contains (result->err, "no person with the account “nobody”");
+  assert_not_leaked (result, "Nobody-Pass-2024");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+
+  result = yq_test_cli_run ("--data-dir", data_dir, "oa", "clear-password", "nobody");
+  yq_test_cli_assert_exit (result, 1);
+  assert_contains (result->err, "no person with the account “nobody”");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+
+  /* An environment variable that is not set. */
+  result = yq_test_cli_run ("--data-dir", data_dir, "oa", "set-password", "zhangsan",
+                            "--password-env", "YQ_TEST_NO_SUCH_VARIABLE");
+  yq_test_cli_assert_exit (result, 1);
+  assert_contains (result->err, "YQ_TEST_NO_SUCH_VARIABLE");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+
+  /* Clearing stops sign-in. */
+  result = yq_test_cli_run ("--data-dir", data_dir, "oa", "clear-password", "zhangsan");
+  yq_test_cli_assert_exit (result, 0);
+  assert_contains (result->out, "zhangsan");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  g_assert_false (password_works (data_dir, "zhangsan", "Piped-Pass-2024"));
+  g_assert_true (password_works (data_dir, "lisi", "Env-Pass-2024-云桥"));
+
+  /* A hash made elsewhere comes in through the CSV column; export leaves
+   * it out. */
+  hash = yq_password_hash ("Hashed-Pass-2024", &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *csv = g_strdup_printf ("账号,姓名,部门,密码哈希\n"
+                                            "zhangsan,张三,集团/一部,%s\n",
+                                            hash);
+
+    hashed = write_file (data_dir, "hashed.csv", csv, -1);
+  }
+  result = yq_test_cli_run ("--data-dir", data_dir, "oa", "import", hashed);
+  yq_test_cli_assert_exit (result, 0);
+  assert_contains (result->out, "People updated:      1");
+  g_clear_pointer (&result, yq_test_cli_result_free);
+  g_assert_true (password_works (data_dir, "zhangsan", "Hashed-Pass-2024"));
+
+  result = yq_test_cli_run ("--data-dir", data_dir, "oa", "export", "-");
+  yq_test_cli_assert_exit (result, 0);
+  g_assert_null (strstr (result->out, "pbkdf2"));
   g_clear_pointer (&result, yq_test_cli_result_free);
 
   yq_test_remove_data_dir (data_dir);
@@ -414,6 +578,7 @@ main (int   argc,
   g_test_add_func ("/cli-oa/dry-run-and-map", test_cli_oa_dry_run_and_map);
   g_test_add_func ("/cli-oa/export", test_cli_oa_export);
   g_test_add_func ("/cli-oa/errors", test_cli_oa_errors);
+  g_test_add_func ("/cli-oa/passwords", test_cli_oa_passwords);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "yq-oa-directory.h"
 #include "yq-oa-import.h"
+#include "yq-password.h"
 #include "yq-store-private.h"
 #include "yq-test-fs.h"
 
@@ -1145,6 +1146,127 @@ test_csv_upsert (Fixture       *f,
 }
 
 static void
+assert_password (Fixture    *f,
+                 const char *account,
+                 const char *password,
+                 gboolean    expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *person_id = NULL;
+  gboolean ok;
+
+  ok = yq_oa_directory_check_password (f->directory, account, password, &person_id, &error);
+  g_assert_true (ok == expected);
+  if (expected)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpstr (person_id, ==, account);
+    }
+  else
+    {
+      g_assert_error (error, YQ_OA_DIRECTORY_ERROR, YQ_OA_DIRECTORY_ERROR_BAD_CREDENTIALS);
+    }
+}
+
+static void
+test_csv_password_hash (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(YqOaImportReport) report = NULL;
+  g_autoptr(YqOrgSnapshot) before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *zhang_hash = yq_password_hash ("Zhang-Pass-2024", &error);
+  g_autofree char *wang_hash = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *exported = NULL;
+  const YqOaImportRejection *rejection;
+  const char *weak = "pbkdf2-sha256$1000$MDEyMzQ1Njc4OWFiY2RlZg==$"
+                     "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=";
+  gsize len = 0;
+
+  g_assert_no_error (error);
+  wang_hash = yq_password_hash ("Wang-Pass-2024", &error);
+  g_assert_no_error (error);
+
+  /* A valid hash sets the password; a bad one rejects its row without
+   * repeating the value; an empty cell sets nothing. */
+  text = g_strdup_printf ("账号,姓名,部门,password_hash\n"
+                          "zhangsan,张三,总部/一部,%s\n"
+                          "lisi,李四,总部/一部,Li-Plain-Text-1\n"
+                          "zhaoliu,赵六,总部/一部,%s\n"
+                          "wangwu,王五,总部/一部,\n",
+                          zhang_hash, weak);
+  report = import_text (f->store, text);
+  g_assert_cmpuint (report->people_added, ==, 2);
+  g_assert_cmpuint (report->rejected->len, ==, 2);
+  g_assert_cmpstr (report->columns[YQ_OA_FIELD_PASSWORD_HASH], ==, "password_hash");
+  assert_rejected (report, 0, 3, "column “password_hash”");
+  assert_rejected (report, 1, 4, "column “password_hash”");
+  for (guint i = 0; i < report->rejected->len; i++)
+    {
+      rejection = g_ptr_array_index (report->rejected, i);
+      g_assert_null (strstr (rejection->reason, "Li-Plain-Text-1"));
+      g_assert_null (strstr (rejection->reason, "MDEyMzQ1"));
+      g_assert_null (strstr (rejection->reason, "QUFBQUFB"));
+    }
+  rejection = g_ptr_array_index (report->rejected, 0);
+  g_assert_cmpstr (rejection->account, ==, "lisi");
+  g_clear_pointer (&report, yq_oa_import_report_free);
+
+  assert_password (f, "zhangsan", "Zhang-Pass-2024", TRUE);
+  assert_password (f, "zhangsan", "Zhang-Pass-2025", FALSE);
+  assert_password (f, "wangwu", "", FALSE);
+
+  /* An empty cell keeps a password set another way; the same hash again
+   * is no change; the Chinese header works too. */
+  g_assert_true (yq_builtin_oa_directory_set_password (YQ_BUILTIN_OA_DIRECTORY (f->directory),
+                                                       "wangwu", "Wang-Set-By-Admin", &error));
+  g_assert_no_error (error);
+  g_free (text);
+  text = g_strdup_printf ("账号,姓名,部门,密码哈希\n"
+                          "zhangsan,张三,总部/一部,%s\n"
+                          "wangwu,王五,总部/一部,\n",
+                          zhang_hash);
+  report = import_text (f->store, text);
+  g_assert_cmpstr (report->columns[YQ_OA_FIELD_PASSWORD_HASH], ==, "密码哈希");
+  g_assert_cmpuint (report->people_unchanged, ==, 2);
+  g_assert_cmpuint (report->people_updated, ==, 0);
+  g_assert_cmpuint (report->rejected->len, ==, 0);
+  g_clear_pointer (&report, yq_oa_import_report_free);
+  assert_password (f, "wangwu", "Wang-Set-By-Admin", TRUE);
+  assert_password (f, "zhangsan", "Zhang-Pass-2024", TRUE);
+
+  /* A new hash alone is an update; a dry run only counts it. Accounts
+   * match without regard to case. */
+  g_free (text);
+  text = g_strdup_printf ("账号,姓名,部门,密码哈希\nWANGWU,王五,总部/一部,%s\n", wang_hash);
+  report = import_text_full (f->store, text, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->people_updated, ==, 1);
+  g_clear_pointer (&report, yq_oa_import_report_free);
+  assert_password (f, "wangwu", "Wang-Set-By-Admin", TRUE);
+
+  before = take_snapshot (f->directory);
+  report = import_text (f->store, text);
+  g_assert_cmpuint (report->people_updated, ==, 1);
+  g_clear_pointer (&report, yq_oa_import_report_free);
+  assert_password (f, "wangwu", "Wang-Pass-2024", TRUE);
+  assert_password (f, "wangwu", "Wang-Set-By-Admin", FALSE);
+  /* Only the password changed, not the organisation. */
+  assert_unchanged (f->directory, before);
+
+  /* Export never writes hashes. */
+  bytes = yq_oa_export_csv (f->store, NULL, &error);
+  g_assert_no_error (error);
+  exported = g_strndup (g_bytes_get_data (bytes, &len), g_bytes_get_size (bytes));
+  g_assert_null (strstr (exported, "pbkdf2"));
+  g_assert_null (strstr (exported, "密码"));
+  g_assert_null (strstr (exported, "password"));
+  g_assert_nonnull (strstr (exported, "wangwu"));
+}
+
+static void
 test_csv_dry_run (Fixture       *f,
                   gconstpointer  data)
 {
@@ -1504,6 +1626,7 @@ main (int   argc,
   ADD ("/oa/csv/roots", test_csv_roots);
   ADD ("/oa/csv/department-names", test_csv_department_names);
   ADD ("/oa/csv/upsert", test_csv_upsert);
+  ADD ("/oa/csv/password-hash", test_csv_password_hash);
   ADD ("/oa/csv/dry-run", test_csv_dry_run);
   ADD ("/oa/csv/one-transaction", test_csv_one_transaction);
   ADD ("/oa/export/format", test_export_format);

@@ -2,10 +2,12 @@
 
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "yq-oa-directory.h"
 #include "yq-password.h"
+#include "yq-store-private.h"
 #include "yq-test-fs.h"
 
 static void
@@ -155,6 +157,55 @@ test_parse_errors (void)
       g_assert_false (matches);
       g_clear_error (&error);
     }
+#undef SALT
+#undef HASH
+}
+
+static void
+test_hash_is_valid (void)
+{
+  /* Salt "0123456789abcdef", hash 32 bytes of 'A'. */
+#define SALT "MDEyMzQ1Njc4OWFiY2RlZg=="
+#define HASH "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="
+  const char *good[] = {
+    "pbkdf2-sha256$600000$" SALT "$" HASH,
+    "pbkdf2-sha256$10000000$" SALT "$" HASH,
+    /* 8-byte salt, 16-byte hash: the shortest accepted. */
+    "pbkdf2-sha256$600000$MDEyMzQ1Njc=$QUFBQUFBQUFBQUFBQUFBQQ==",
+  };
+  const char *bad[] = {
+    "",
+    "secret-password",
+    "pbkdf2-sha256$599999$" SALT "$" HASH,
+    "pbkdf2-sha256$10000001$" SALT "$" HASH,
+    "pbkdf2-sha1$600000$" SALT "$" HASH,
+    "pbkdf2-sha256$600000$MDEyMzQ1Ng==$" HASH,          /* 6-byte salt */
+    "pbkdf2-sha256$600000$" SALT "$QUFBQUFBQUFBQUFBQUE=", /* 14-byte hash */
+    "pbkdf2-sha256$600000$" SALT "$" HASH "=",
+    "pbkdf2-sha256$600000$" SALT "$" HASH "$",
+    " pbkdf2-sha256$600000$" SALT "$" HASH,
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = NULL;
+
+  g_assert_false (yq_password_hash_is_valid (NULL));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_test_message ("good case %" G_GSIZE_FORMAT, i);
+      g_assert_true (yq_password_hash_is_valid (good[i]));
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("bad case %" G_GSIZE_FORMAT, i);
+      g_assert_false (yq_password_hash_is_valid (bad[i]));
+    }
+
+  /* What yq_password_hash() makes is always importable. */
+  made = yq_password_hash ("Import-me-2024", &error);
+  g_assert_no_error (error);
+  g_assert_true (yq_password_hash_is_valid (made));
 #undef SALT
 #undef HASH
 }
@@ -310,6 +361,85 @@ test_directory_passwords (Fixture       *f,
                                                         "lisi", "", &error));
   g_assert_error (error, YQ_OA_DIRECTORY_ERROR, YQ_OA_DIRECTORY_ERROR_INVALID);
   g_clear_error (&error);
+
+  /* Too short: seven characters (more bytes than that) are refused, eight
+   * characters are enough. */
+  g_assert_cmpint (YQ_PASSWORD_MIN_LENGTH, ==, 8);
+  g_assert_false (yq_builtin_oa_directory_set_password (YQ_BUILTIN_OA_DIRECTORY (f->directory),
+                                                        "lisi", "短密码abcd", &error));
+  g_assert_error (error, YQ_OA_DIRECTORY_ERROR, YQ_OA_DIRECTORY_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "shorter than 8 characters"));
+  g_assert_null (strstr (error->message, "短密码abcd"));
+  g_clear_error (&error);
+  no_password = check_refused (f, "lisi", "短密码abcd");
+  set_password (f, "lisi", "短密码abcde");
+  g_assert_true (yq_oa_directory_check_password (f->directory, "lisi", "短密码abcde", NULL,
+                                                 &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+count_audit (Fixture    *f,
+             const char *action,
+             const char *subject)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (yq_store_get_db (f->store),
+                                       "SELECT count(*) FROM audit_log WHERE action = ?1 AND "
+                                       "subject = ?2",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, subject, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return count;
+}
+
+static void
+test_directory_clear_password (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(YqOrgDepartment) department = yq_org_department_new ("ignored", NULL, "总部");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *department_id = NULL;
+  g_autofree char *refused = NULL;
+  YqBuiltinOaDirectory *builtin = YQ_BUILTIN_OA_DIRECTORY (f->directory);
+
+  department_id = yq_oa_directory_add_department (f->directory, department, &error);
+  g_assert_no_error (error);
+  add_person (f->directory, department_id, "zhangsan", "张三");
+  set_password (f, "zhangsan", "S3cret-张三-long");
+  g_assert_cmpint (count_audit (f, "oa-person.set-password", "oa-person/zhangsan"), ==, 1);
+
+  g_assert_true (yq_builtin_oa_directory_clear_password (builtin, "zhangsan", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_audit (f, "oa-person.clear-password", "oa-person/zhangsan"), ==, 1);
+  refused = check_refused (f, "zhangsan", "S3cret-张三-long");
+
+  /* Unknown account: a clear error, nothing audited. */
+  g_assert_false (yq_builtin_oa_directory_clear_password (builtin, "nobody", &error));
+  g_assert_error (error, YQ_OA_DIRECTORY_ERROR, YQ_OA_DIRECTORY_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "nobody"));
+  g_clear_error (&error);
+  g_assert_cmpint (count_audit (f, "oa-person.clear-password", "oa-person/nobody"), ==, 0);
+
+  /* Neither the password nor its hash reaches the audit log. */
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (yq_store_get_db (f->store),
+                                         "SELECT count(*) FROM audit_log WHERE "
+                                         "instr (coalesce (detail, ''), 'S3cret') > 0 OR "
+                                         "instr (coalesce (detail, ''), 'pbkdf2-sha256$') > 0",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 0);
+    sqlite3_finalize (stmt);
+  }
 }
 
 /* An unknown account costs about as much as a known one (one PBKDF2). */
@@ -351,8 +481,11 @@ main (int   argc,
   g_test_add_func ("/password/pbkdf2-vectors", test_pbkdf2_vectors);
   g_test_add_func ("/password/hash-verify", test_hash_verify);
   g_test_add_func ("/password/parse-errors", test_parse_errors);
+  g_test_add_func ("/password/hash-is-valid", test_hash_is_valid);
   g_test_add ("/password/oa-directory", Fixture, NULL, fixture_setup, test_directory_passwords,
               fixture_teardown);
+  g_test_add ("/password/oa-directory-clear", Fixture, NULL, fixture_setup,
+              test_directory_clear_password, fixture_teardown);
   g_test_add ("/password/oa-directory-timing", Fixture, NULL, fixture_setup,
               test_directory_timing, fixture_teardown);
 
