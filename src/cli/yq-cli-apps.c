@@ -109,56 +109,6 @@ parse_entry_point_id (const char *command,
 
 /* ---- Output helpers --------------------------------------------------------- */
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *member,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_id_or_null (JsonBuilder *builder,
-                const char  *member,
-                gint64       value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value > 0)
-    json_builder_add_int_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_boolean (JsonBuilder *builder,
-             const char  *member,
-             gboolean     value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_boolean_value (builder, value);
-}
-
-static void
-print_built (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-
-  yq_cli_print_json (root);
-}
-
 /* Home URLs and the snippet are built from the external address; the
  * core's message points at the app's Settings page, so the CLI adds its
  * own way to set it. */
@@ -197,10 +147,10 @@ entry_point_to_json (JsonBuilder        *builder,
 {
   /* Member names are an interface for scripts: add, never rename. */
   json_builder_begin_object (builder);
-  add_int (builder, "id", entry_point->id);
-  add_string_or_null (builder, "name", entry_point->name);
-  add_string_or_null (builder, "url", entry_point->url);
-  add_int (builder, "sort_order", entry_point->sort_order);
+  yq_cli_json_add_int (builder, "id", entry_point->id);
+  yq_cli_json_add_string (builder, "name", entry_point->name);
+  yq_cli_json_add_string (builder, "url", entry_point->url);
+  yq_cli_json_add_int (builder, "sort_order", entry_point->sort_order);
   json_builder_end_object (builder);
 }
 
@@ -210,7 +160,7 @@ print_entry_point_json (const YqEntryPoint *entry_point)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   entry_point_to_json (builder, entry_point);
-  print_built (builder);
+  yq_cli_print_builder (builder);
 }
 
 static int
@@ -252,7 +202,7 @@ entry_point_list (YqCliContext  *ctx,
       for (guint i = 0; i < entry_points->len; i++)
         entry_point_to_json (builder, g_ptr_array_index (entry_points, i));
       json_builder_end_array (builder);
-      print_built (builder);
+      yq_cli_print_builder (builder);
     }
   else if (entry_points->len == 0)
     {
@@ -781,31 +731,31 @@ app_to_json (JsonBuilder *builder,
   /* Member names are an interface for scripts: add, never rename. The
    * AppSecret is never printed, only whether one is stored. */
   json_builder_begin_object (builder);
-  add_int (builder, "id", app->id);
-  add_int (builder, "connector_id", app->connector_id);
-  add_string_or_null (builder, "name", app->name);
-  add_string_or_null (builder, "app_key", app->app_key);
-  add_boolean (builder, "has_secret", app->has_secret);
-  add_string_or_null (builder, "client_id", app->client_id);
-  add_string_or_null (builder, "login_base", app->login_base);
-  add_string_or_null (builder, "target", yq_app_target_to_string (app->target));
-  add_id_or_null (builder, "entry_point_id",
-                  app->target == YQ_APP_TARGET_ENTRY_POINT ? app->entry_point_id : 0);
-  add_string_or_null (builder, "custom_url",
-                      app->target == YQ_APP_TARGET_CUSTOM ? app->custom_url : NULL);
+  yq_cli_json_add_int (builder, "id", app->id);
+  yq_cli_json_add_int (builder, "connector_id", app->connector_id);
+  yq_cli_json_add_string (builder, "name", app->name);
+  yq_cli_json_add_string (builder, "app_key", app->app_key);
+  yq_cli_json_add_boolean (builder, "has_secret", app->has_secret);
+  yq_cli_json_add_string (builder, "client_id", app->client_id);
+  yq_cli_json_add_string (builder, "login_base", app->login_base);
+  yq_cli_json_add_string (builder, "target", yq_app_target_to_string (app->target));
+  yq_cli_json_add_id (builder, "entry_point_id",
+                      app->target == YQ_APP_TARGET_ENTRY_POINT ? app->entry_point_id : 0);
+  yq_cli_json_add_string (builder, "custom_url",
+                          app->target == YQ_APP_TARGET_CUSTOM ? app->custom_url : NULL);
   json_builder_set_member_name (builder, "visible_departments");
   json_builder_begin_array (builder);
   for (guint i = 0; app->visible_departments != NULL && app->visible_departments[i] != NULL; i++)
     json_builder_add_string_value (builder, app->visible_departments[i]);
   json_builder_end_array (builder);
-  add_string_or_null (builder, "target_url", links.target_url);
-  add_string_or_null (builder, "target_url_error",
-                      links.target_error != NULL ? links.target_error->message : NULL);
-  add_string_or_null (builder, "home_url", links.home_url);
-  add_string_or_null (builder, "home_url_error",
-                      links.home_error != NULL ? links.home_error->message : NULL);
-  add_int (builder, "created_at", app->created_at);
-  add_int (builder, "updated_at", app->updated_at);
+  yq_cli_json_add_string (builder, "target_url", links.target_url);
+  yq_cli_json_add_string (builder, "target_url_error",
+                          links.target_error != NULL ? links.target_error->message : NULL);
+  yq_cli_json_add_string (builder, "home_url", links.home_url);
+  yq_cli_json_add_string (builder, "home_url_error",
+                          links.home_error != NULL ? links.home_error->message : NULL);
+  yq_cli_json_add_int (builder, "created_at", app->created_at);
+  yq_cli_json_add_int (builder, "updated_at", app->updated_at);
   json_builder_end_object (builder);
 }
 
@@ -816,7 +766,7 @@ print_app_json (YqStore     *store,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   app_to_json (builder, store, app);
-  print_built (builder);
+  yq_cli_print_builder (builder);
 }
 
 static int
@@ -993,7 +943,7 @@ app_list (YqCliContext  *ctx,
       for (guint i = 0; i < apps->len; i++)
         app_to_json (builder, store, g_ptr_array_index (apps, i));
       json_builder_end_array (builder);
-      print_built (builder);
+      yq_cli_print_builder (builder);
     }
   else if (apps->len == 0)
     {
@@ -1316,10 +1266,10 @@ app_home_url (YqCliContext  *ctx,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      add_int (builder, "id", app->id);
-      add_string_or_null (builder, "home_url", home_url);
+      yq_cli_json_add_int (builder, "id", app->id);
+      yq_cli_json_add_string (builder, "home_url", home_url);
       json_builder_end_object (builder);
-      print_built (builder);
+      yq_cli_print_builder (builder);
     }
   else
     {
@@ -1393,13 +1343,13 @@ print_qr_login (YqCliContext    *ctx,
 
       /* Member names are an interface for scripts: add, never rename. */
       json_builder_begin_object (builder);
-      add_int (builder, "connector_id", qr_login->connector_id);
-      add_boolean (builder, "enabled", qr_login->enabled);
-      add_id_or_null (builder, "app_id", qr_login->app_id);
-      add_string_or_null (builder, "app_name", app != NULL ? app->name : NULL);
-      add_int (builder, "ttl_seconds", qr_login->ttl_seconds);
+      yq_cli_json_add_int (builder, "connector_id", qr_login->connector_id);
+      yq_cli_json_add_boolean (builder, "enabled", qr_login->enabled);
+      yq_cli_json_add_id (builder, "app_id", qr_login->app_id);
+      yq_cli_json_add_string (builder, "app_name", app != NULL ? app->name : NULL);
+      yq_cli_json_add_int (builder, "ttl_seconds", qr_login->ttl_seconds);
       json_builder_end_object (builder);
-      print_built (builder);
+      yq_cli_print_builder (builder);
     }
   else
     {
@@ -1632,10 +1582,10 @@ qr_snippet (YqCliContext  *ctx,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      add_int (builder, "connector_id", yq_connector_get_id (connector));
-      add_string_or_null (builder, "html", snippet);
+      yq_cli_json_add_int (builder, "connector_id", yq_connector_get_id (connector));
+      yq_cli_json_add_string (builder, "html", snippet);
       json_builder_end_object (builder);
-      print_built (builder);
+      yq_cli_print_builder (builder);
     }
   else
     {

@@ -149,47 +149,6 @@ filter_options_apply (const char          *command,
 
 /* ---- Output helpers --------------------------------------------------------- */
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *member,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_id_or_null (JsonBuilder *builder,
-                const char  *member,
-                gint64       value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value > 0)
-    json_builder_add_int_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-print_built (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-
-  yq_cli_print_json (root);
-}
-
 static char *
 person_text (const char *name,
              const char *platform_id)
@@ -205,7 +164,7 @@ static void
 result_to_json (JsonBuilder     *builder,
                 YqBindingResult *result)
 {
-  add_id_or_null (builder, "change-id", result->change_id);
+  yq_cli_json_add_id (builder, "change-id", result->change_id);
 
   json_builder_set_member_name (builder, "changes");
   json_builder_begin_array (builder);
@@ -214,10 +173,10 @@ result_to_json (JsonBuilder     *builder,
       const YqBindingChange *change = g_ptr_array_index (result->changes, i);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "platform-id", change->platform_id);
-      add_string_or_null (builder, "name", change->name);
-      add_string_or_null (builder, "old-oa-account", change->old_oa_account);
-      add_string_or_null (builder, "new-oa-account", change->new_oa_account);
+      yq_cli_json_add_string (builder, "platform-id", change->platform_id);
+      yq_cli_json_add_string (builder, "name", change->name);
+      yq_cli_json_add_string (builder, "old-oa-account", change->old_oa_account);
+      yq_cli_json_add_string (builder, "new-oa-account", change->new_oa_account);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -228,9 +187,9 @@ result_to_json (JsonBuilder     *builder,
     json_builder_add_string_value (builder, g_ptr_array_index (result->skipped, i));
   json_builder_end_array (builder);
 
-  add_int (builder, "ambiguous", result->n_ambiguous);
-  add_int (builder, "conflicting", result->n_conflicting);
-  add_int (builder, "unmatched", result->n_unmatched);
+  yq_cli_json_add_int (builder, "ambiguous", result->n_ambiguous);
+  yq_cli_json_add_int (builder, "conflicting", result->n_conflicting);
+  yq_cli_json_add_int (builder, "unmatched", result->n_unmatched);
 }
 
 static void
@@ -242,7 +201,7 @@ print_result_json (YqBindingResult *result)
   json_builder_begin_object (builder);
   result_to_json (builder, result);
   json_builder_end_object (builder);
-  print_built (builder);
+  yq_cli_print_builder (builder);
 }
 
 static void
@@ -372,28 +331,28 @@ bindings_list (YqCliContext  *ctx,
           const YqBindingRow *row = g_ptr_array_index (rows, i);
 
           json_builder_begin_object (builder);
-          add_string_or_null (builder, "platform-id", row->platform_id);
-          add_string_or_null (builder, "name", row->name);
-          add_string_or_null (builder, "department-id", row->department_id);
-          add_string_or_null (builder, "department", row->department_name);
-          add_string_or_null (builder, "account", row->account_code);
-          add_string_or_null (builder, "mobile", row->mobile);
-          add_string_or_null (builder, "email", row->email);
-          add_string_or_null (builder, "job-number", row->job_number);
-          add_string_or_null (builder, "title", row->title);
+          yq_cli_json_add_string (builder, "platform-id", row->platform_id);
+          yq_cli_json_add_string (builder, "name", row->name);
+          yq_cli_json_add_string (builder, "department-id", row->department_id);
+          yq_cli_json_add_string (builder, "department", row->department_name);
+          yq_cli_json_add_string (builder, "account", row->account_code);
+          yq_cli_json_add_string (builder, "mobile", row->mobile);
+          yq_cli_json_add_string (builder, "email", row->email);
+          yq_cli_json_add_string (builder, "job-number", row->job_number);
+          yq_cli_json_add_string (builder, "title", row->title);
           json_builder_set_member_name (builder, "active");
           json_builder_add_boolean_value (builder, row->active);
-          add_string_or_null (builder, "oa-account", row->oa_account);
-          add_string_or_null (builder, "oa-name", row->oa_name);
-          add_id_or_null (builder, "bound-at", row->oa_account != NULL ? row->bound_at : 0);
-          add_string_or_null (builder, "bind-source",
-                              row->oa_account != NULL
-                              ? yq_bind_source_to_string (row->bind_source) : NULL);
-          add_int (builder, "added-at", row->added_at);
+          yq_cli_json_add_string (builder, "oa-account", row->oa_account);
+          yq_cli_json_add_string (builder, "oa-name", row->oa_name);
+          yq_cli_json_add_id (builder, "bound-at", row->oa_account != NULL ? row->bound_at : 0);
+          yq_cli_json_add_string (builder, "bind-source",
+                                  row->oa_account != NULL
+                                  ? yq_bind_source_to_string (row->bind_source) : NULL);
+          yq_cli_json_add_int (builder, "added-at", row->added_at);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      print_built (builder);
+      yq_cli_print_builder (builder);
     }
   else if (rows->len == 0)
     g_print ("%s\n", _("Nobody matches."));
@@ -789,17 +748,17 @@ bindings_history (YqCliContext  *ctx,
           const YqBindingChangeSet *set = g_ptr_array_index (history, i);
 
           json_builder_begin_object (builder);
-          add_int (builder, "id", set->id);
-          add_string_or_null (builder, "kind", set->kind);
-          add_id_or_null (builder, "undo-of", set->undo_of);
-          add_id_or_null (builder, "undone-by", set->undone_by);
-          add_int (builder, "changes", set->n_changes);
-          add_string_or_null (builder, "actor", set->actor);
-          add_int (builder, "at", set->at);
+          yq_cli_json_add_int (builder, "id", set->id);
+          yq_cli_json_add_string (builder, "kind", set->kind);
+          yq_cli_json_add_id (builder, "undo-of", set->undo_of);
+          yq_cli_json_add_id (builder, "undone-by", set->undone_by);
+          yq_cli_json_add_int (builder, "changes", set->n_changes);
+          yq_cli_json_add_string (builder, "actor", set->actor);
+          yq_cli_json_add_int (builder, "at", set->at);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      print_built (builder);
+      yq_cli_print_builder (builder);
     }
   else if (history->len == 0)
     g_print ("%s\n", _("The bindings of this connector have not changed yet."));
@@ -888,10 +847,10 @@ bindings_export (YqCliContext  *ctx,
       g_autofree char *display = g_filename_display_name (argv[2]);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "file", display);
-      add_int (builder, "people", n_rows);
+      yq_cli_json_add_string (builder, "file", display);
+      yq_cli_json_add_int (builder, "people", n_rows);
       json_builder_end_object (builder);
-      print_built (builder);
+      yq_cli_print_builder (builder);
     }
   else
     {
@@ -943,16 +902,16 @@ print_import_json (const char             *file,
 
   /* Member names are an interface for scripts: add, never rename. */
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "file", file);
-  add_string_or_null (builder, "field", yq_binding_key_field_to_string (preview->field));
+  yq_cli_json_add_string (builder, "file", file);
+  yq_cli_json_add_string (builder, "field", yq_binding_key_field_to_string (preview->field));
   json_builder_set_member_name (builder, "dry-run");
   json_builder_add_boolean_value (builder, dry_run);
-  add_int (builder, "rows", preview->items->len);
+  yq_cli_json_add_int (builder, "rows", preview->items->len);
 
   json_builder_set_member_name (builder, "counts");
   json_builder_begin_object (builder);
   for (guint s = 0; s < YQ_N_BINDING_IMPORT_STATUSES; s++)
-    add_int (builder, import_status_id (s), preview->counts[s]);
+    yq_cli_json_add_int (builder, import_status_id (s), preview->counts[s]);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "items");
@@ -962,26 +921,26 @@ print_import_json (const char             *file,
       const YqBindingImportItem *item = g_ptr_array_index (preview->items, i);
 
       json_builder_begin_object (builder);
-      add_int (builder, "row", item->row->row_number);
-      add_string_or_null (builder, "status", import_status_id (item->status));
-      add_string_or_null (builder, "platform-id", item->platform_id);
-      add_string_or_null (builder, "platform-name", item->platform_name);
-      add_string_or_null (builder, "oa-account", item->oa_account);
-      add_string_or_null (builder, "oa-name", item->oa_name);
-      add_string_or_null (builder, "key", item->row->key);
-      add_string_or_null (builder, "message", item->message);
+      yq_cli_json_add_int (builder, "row", item->row->row_number);
+      yq_cli_json_add_string (builder, "status", import_status_id (item->status));
+      yq_cli_json_add_string (builder, "platform-id", item->platform_id);
+      yq_cli_json_add_string (builder, "platform-name", item->platform_name);
+      yq_cli_json_add_string (builder, "oa-account", item->oa_account);
+      yq_cli_json_add_string (builder, "oa-name", item->oa_name);
+      yq_cli_json_add_string (builder, "key", item->row->key);
+      yq_cli_json_add_string (builder, "message", item->message);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
 
-  add_string_or_null (builder, "rejected-report", report);
+  yq_cli_json_add_string (builder, "rejected-report", report);
   if (result != NULL)
     result_to_json (builder, result);
   else
-    add_id_or_null (builder, "change-id", 0);
+    yq_cli_json_add_id (builder, "change-id", 0);
   json_builder_end_object (builder);
 
-  print_built (builder);
+  yq_cli_print_builder (builder);
 }
 
 static void

@@ -38,18 +38,6 @@ read_stdin (GError **error)
 }
 
 static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 print_import_json (const char       *file,
                    YqOaImportReport *report)
 {
@@ -59,9 +47,9 @@ print_import_json (const char       *file,
 
   /* Member names are an interface for scripts: add, never rename. */
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "file", file);
-  add_string_or_null (builder, "encoding", report->encoding);
-  add_string_or_null (builder, "delimiter", delimiter);
+  yq_cli_json_add_string (builder, "file", file);
+  yq_cli_json_add_string (builder, "encoding", report->encoding);
+  yq_cli_json_add_string (builder, "delimiter", delimiter);
   json_builder_set_member_name (builder, "dry-run");
   json_builder_add_boolean_value (builder, report->dry_run);
   json_builder_set_member_name (builder, "rows");
@@ -86,8 +74,8 @@ print_import_json (const char       *file,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "line");
       json_builder_add_int_value (builder, rejection->line);
-      add_string_or_null (builder, "account", rejection->account);
-      add_string_or_null (builder, "reason", rejection->reason);
+      yq_cli_json_add_string (builder, "account", rejection->account);
+      yq_cli_json_add_string (builder, "reason", rejection->reason);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -101,7 +89,7 @@ print_import_json (const char       *file,
   json_builder_set_member_name (builder, "columns");
   json_builder_begin_object (builder);
   for (int field = 0; field < YQ_N_OA_FIELDS; field++)
-    add_string_or_null (builder, yq_oa_field_to_string (field), report->columns[field]);
+    yq_cli_json_add_string (builder, yq_oa_field_to_string (field), report->columns[field]);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "ignored-columns");
@@ -393,7 +381,7 @@ oa_export (YqCliContext  *ctx,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "file", target);
+      yq_cli_json_add_string (builder, "file", target);
       json_builder_set_member_name (builder, "people");
       json_builder_add_int_value (builder, report->people);
       json_builder_set_member_name (builder, "departments");
@@ -565,10 +553,10 @@ print_list_json (Tree *tree)
       YqOrgDepartment *department = g_ptr_array_index (tree->ordered, i);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "id", department->id);
-      add_string_or_null (builder, "parent-id", department->parent_id);
-      add_string_or_null (builder, "name", department->name);
-      add_string_or_null (builder, "path", g_hash_table_lookup (paths, department->id));
+      yq_cli_json_add_string (builder, "id", department->id);
+      yq_cli_json_add_string (builder, "parent-id", department->parent_id);
+      yq_cli_json_add_string (builder, "name", department->name);
+      yq_cli_json_add_string (builder, "path", g_hash_table_lookup (paths, department->id));
       json_builder_set_member_name (builder, "order");
       json_builder_add_int_value (builder, department->order);
       json_builder_set_member_name (builder, "active");
@@ -589,15 +577,15 @@ print_list_json (Tree *tree)
       const char *department = person->department_ids != NULL ? person->department_ids[0] : NULL;
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "account", person->id);
-      add_string_or_null (builder, "name", person->name);
-      add_string_or_null (builder, "job-number", person->job_number);
-      add_string_or_null (builder, "mobile", person->mobile);
-      add_string_or_null (builder, "email", person->email);
-      add_string_or_null (builder, "title", person->title);
-      add_string_or_null (builder, "department-id", department);
-      add_string_or_null (builder, "department",
-                          department != NULL ? g_hash_table_lookup (paths, department) : NULL);
+      yq_cli_json_add_string (builder, "account", person->id);
+      yq_cli_json_add_string (builder, "name", person->name);
+      yq_cli_json_add_string (builder, "job-number", person->job_number);
+      yq_cli_json_add_string (builder, "mobile", person->mobile);
+      yq_cli_json_add_string (builder, "email", person->email);
+      yq_cli_json_add_string (builder, "title", person->title);
+      yq_cli_json_add_string (builder, "department-id", department);
+      yq_cli_json_add_string (builder, "department",
+                              department != NULL ? g_hash_table_lookup (paths, department) : NULL);
       json_builder_set_member_name (builder, "order");
       json_builder_add_int_value (builder, person->order);
       json_builder_set_member_name (builder, "active");
@@ -733,7 +721,7 @@ print_password_json (const char *account,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "account", account);
+  yq_cli_json_add_string (builder, "account", account);
   json_builder_set_member_name (builder, "has-password");
   json_builder_add_boolean_value (builder, has_password);
   json_builder_end_object (builder);

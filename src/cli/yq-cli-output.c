@@ -164,6 +164,59 @@ yq_cli_print_json (JsonNode *node)
   fflush (stdout);
 }
 
+/* Prints what @builder built, as yq_cli_print_json(). */
+void
+yq_cli_print_builder (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  yq_cli_print_json (root);
+}
+
+/* Member helpers of the --json outputs: a missing string is null. */
+void
+yq_cli_json_add_string (JsonBuilder *builder,
+                        const char  *member,
+                        const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+yq_cli_json_add_int (JsonBuilder *builder,
+                     const char  *member,
+                     gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+/* IDs and times that are 0 for "none" are null. */
+void
+yq_cli_json_add_id (JsonBuilder *builder,
+                    const char  *member,
+                    gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value > 0)
+    json_builder_add_int_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+yq_cli_json_add_boolean (JsonBuilder *builder,
+                         const char  *member,
+                         gboolean     value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_boolean_value (builder, value);
+}
+
 char *
 yq_cli_format_time (gint64 unix_seconds)
 {

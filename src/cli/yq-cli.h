@@ -100,6 +100,19 @@ void           yq_cli_print_fields       (const char * const  *labels,
                                           const char * const  *values,
                                           guint                n_fields);
 void           yq_cli_print_json         (JsonNode            *node);
+void           yq_cli_print_builder      (JsonBuilder         *builder);
+void           yq_cli_json_add_string    (JsonBuilder         *builder,
+                                          const char          *member,
+                                          const char          *value);
+void           yq_cli_json_add_int       (JsonBuilder         *builder,
+                                          const char          *member,
+                                          gint64               value);
+void           yq_cli_json_add_id        (JsonBuilder         *builder,
+                                          const char          *member,
+                                          gint64               value);
+void           yq_cli_json_add_boolean   (JsonBuilder         *builder,
+                                          const char          *member,
+                                          gboolean             value);
 gsize          yq_cli_display_width      (const char          *text);
 char          *yq_cli_format_time        (gint64               unix_seconds);
 const char    *yq_cli_yes_no             (gboolean             value);
