@@ -1471,6 +1471,32 @@ app_remove_in_transaction (YqStore   *store,
       return FALSE;
     }
 
+  /* Push targets that send with the app keep it (ON DELETE RESTRICT). */
+  stmt = yq_store_prepare (store,
+                           "SELECT push_rules.name FROM push_targets "
+                           "JOIN push_rules ON push_rules.id = push_targets.rule_id "
+                           "WHERE push_targets.app_id = ?1 ORDER BY push_rules.name LIMIT 1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, data->id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error (error, YQ_APPS_ERROR, YQ_APPS_ERROR_IN_USE,
+                   _("The app “%s” cannot be removed while the push rule “%s” sends with it. "
+                     "Choose another app for the rule's targets or remove them first."),
+                   old->name, column_text (stmt, 0));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      yq_store_set_error (store, error, rc, _("Could not read the push rules"));
+      return FALSE;
+    }
+
   /* A QR-code login that is off only remembers the app. */
   stmt = yq_store_prepare (store,
                            "UPDATE qr_logins SET app_id = NULL, updated_at = ?2 "

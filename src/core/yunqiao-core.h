@@ -8,6 +8,8 @@
 #include "yq-connectors.h"
 #include "yq-settings.h"
 #include "yq-apps.h"
+#include "yq-push.h"
+#include "yq-push-inbox.h"
 #include "yq-login-store.h"
 #include "yq-org.h"
 #include "yq-comparison.h"
