@@ -72,6 +72,8 @@ yq_message_request_copy (const YqMessageRequest *request)
                                  (const char * const *) request->recipients);
   copy->markdown = g_strdup (request->markdown);
   copy->url = g_strdup (request->url);
+  copy->attempt_ms = request->attempt_ms;
+  copy->resumed = request->resumed;
 
   return copy;
 }

@@ -68,17 +68,27 @@ typedef enum
  * @url: (nullable): the link to open
  * @recipients: (array zero-terminated=1): account IDs (政务钉钉 accountId,
  *   云之家 openId)
+ * @attempt_ms: when this attempt started, Unix milliseconds; 0 for now.
+ *   When set, a 云之家 public-account message repeats the same "from"
+ *   block (time and a nonce derived from @idempotency_key) for the same
+ *   attempt, so that a resend of an attempt that got through is refused
+ *   as a replay instead of being delivered twice
+ * @resumed: the attempt @attempt_ms was cut off (by a crash) and is sent
+ *   again: a 云之家 replay refusal (5005) then means that the message was
+ *   delivered before, and counts as delivered
  *
  * A notification to send.
  */
 typedef struct
 {
-  char  *idempotency_key;
-  char  *title;
-  char  *content;
-  char  *markdown;
-  char  *url;
-  char **recipients;
+  char     *idempotency_key;
+  char     *title;
+  char     *content;
+  char     *markdown;
+  char     *url;
+  char    **recipients;
+  gint64    attempt_ms;
+  gboolean  resumed;
 } YqMessageRequest;
 
 #define YQ_TYPE_MESSAGE_REQUEST (yq_message_request_get_type ())

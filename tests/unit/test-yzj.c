@@ -416,6 +416,9 @@ typedef struct
   gboolean    expire_first_token;
   gboolean    read_only;
   gboolean    pub_busy_once;
+  /* answer a repeated "from" with 5005, as the platform does */
+  gboolean    pub_refuse_replays;
+  guint       pub_delivered;
   guint       token_serial;
   GPtrArray   *from_nonces;
   GPtrArray   *bodies;      /* "path body" */
@@ -653,19 +656,30 @@ handler (SoupServer        *soup,
                                                    json_object_get_string_member (from, "nonce"),
                                                    json_object_get_string_member (from, "time"));
 
+      g_autofree char *seen = g_strconcat (json_object_get_string_member (from, "time"), " ",
+                                           json_object_get_string_member (from, "nonce"), NULL);
+
       g_assert_null (token);
       g_assert_cmpuint (strlen (json_object_get_string_member (from, "time")), ==, 10);
+      g_assert_cmpuint (strlen (json_object_get_string_member (from, "nonce")), <=, 16);
       g_assert_cmpstr (json_object_get_string_member (from, "pubtoken"), ==, expected);
       for (guint i = 0; i < gw->from_nonces->len; i++)
-        g_assert_cmpstr (g_ptr_array_index (gw->from_nonces, i), !=,
-                         json_object_get_string_member (from, "nonce"));
-      g_ptr_array_add (gw->from_nonces, g_strdup (json_object_get_string_member (from, "nonce")));
+        if (g_str_equal (g_ptr_array_index (gw->from_nonces, i), seen))
+          {
+            g_assert_true (gw->pub_refuse_replays);
+            reply (msg, 200, "{\"code\":5005,\"message\":\"发送消息过多，请10分钟后再试\","
+                             "\"success\":false}");
+            return;
+          }
       if (gw->pub_busy_once)
         {
           gw->pub_busy_once = FALSE;
+          g_ptr_array_add (gw->from_nonces, g_steal_pointer (&seen));
           reply (msg, 200, "{\"code\":5005,\"message\":\"请10分钟后再试\",\"success\":false}");
           return;
         }
+      g_ptr_array_add (gw->from_nonces, g_steal_pointer (&seen));
+      gw->pub_delivered++;
       reply (msg, 200, "{\"code\":0,\"data\":{\"pubId\":\"" PUB_ID "\",\"sourceMsgId\":\"sm-1\"},"
                        "\"message\":\"发送成功\",\"success\":true}");
     }
@@ -1009,6 +1023,75 @@ test_client_notification (void)
   gateway_free (gw);
 }
 
+/* An attempt with its own time sends the same "from" blocks every time;
+ * resumed after a crash, the platform's replay refusal (5005) means the
+ * first send got through. */
+static void
+test_client_notification_resumed (void)
+{
+  Gateway *gw = gateway_new ();
+  g_autoptr(YqYzjClient) client = client_for (gw);
+  const char *to[] = { "o-1", "o-2", NULL };
+  g_autoptr(YqMessageRequest) request = yq_message_request_new ("k-2", "审批", "请处理", to);
+  g_autoptr(YqMessageResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  Run run = { 0 };
+
+  yq_yzj_client_set_public_account (client, PUB_ID, PUB_KEY);
+  gw->pub_refuse_replays = TRUE;
+  request->attempt_ms = 1704081600123;
+
+  yq_platform_send_notification_async (YQ_PLATFORM (client), request, NULL, run_cb, &run);
+  run_wait (&run);
+  result = yq_platform_send_notification_finish (YQ_PLATFORM (client), run.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&run.result);
+  g_clear_pointer (&result, yq_message_result_free);
+  g_assert_cmpuint (gw->pub_delivered, ==, 1);
+  g_assert_cmpuint (gw->from_nonces->len, ==, 1);
+  first = g_strdup (g_ptr_array_index (gw->from_nonces, 0));
+  g_assert_true (g_str_has_prefix (first, "1704081600 "));
+
+  /* The same attempt resumed: the identical "from" is refused, which
+   * counts as delivered, and nothing is delivered twice. */
+  request->resumed = TRUE;
+  yq_platform_send_notification_async (YQ_PLATFORM (client), request, NULL, run_cb, &run);
+  run_wait (&run);
+  result = yq_platform_send_notification_finish (YQ_PLATFORM (client), run.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&run.result);
+  g_assert_cmpuint (result->failures->len, ==, 0);
+  g_assert_cmpuint (gw->pub_delivered, ==, 1);
+  g_assert_cmpuint (count_of (gw, "/pubacc/pubsendV2"), ==, 2);
+  g_clear_pointer (&result, yq_message_result_free);
+
+  /* Not resumed, the refusal is a rate limit: the next send of the
+   * attempt carries another nonce and is delivered. */
+  request->resumed = FALSE;
+  yq_platform_send_notification_async (YQ_PLATFORM (client), request, NULL, run_cb, &run);
+  run_wait (&run);
+  result = yq_platform_send_notification_finish (YQ_PLATFORM (client), run.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&run.result);
+  g_assert_cmpuint (gw->pub_delivered, ==, 2);
+  g_assert_cmpuint (count_of (gw, "/pubacc/pubsendV2"), ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (gw->from_nonces, 1), !=, first);
+  g_clear_pointer (&result, yq_message_result_free);
+
+  /* A new attempt starts with a fresh "from". */
+  request->attempt_ms += 10000;
+  yq_platform_send_notification_async (YQ_PLATFORM (client), request, NULL, run_cb, &run);
+  run_wait (&run);
+  result = yq_platform_send_notification_finish (YQ_PLATFORM (client), run.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&run.result);
+  g_assert_cmpuint (gw->pub_delivered, ==, 3);
+  g_assert_cmpuint (count_of (gw, "/pubacc/pubsendV2"), ==, 5);
+
+  gateway_free (gw);
+}
+
 static void
 test_client_todos (void)
 {
@@ -1270,6 +1353,7 @@ main (int   argc,
   g_test_add_func ("/yzj/client/token-refresh", test_client_token_refresh);
   g_test_add_func ("/yzj/client/login", test_client_login);
   g_test_add_func ("/yzj/client/notification", test_client_notification);
+  g_test_add_func ("/yzj/client/notification-resumed", test_client_notification_resumed);
   g_test_add_func ("/yzj/client/todos", test_client_todos);
   g_test_add_func ("/yzj/client/directory-writes", test_client_directory_writes);
   g_test_add_func ("/yzj/client/test-connection", test_client_test_connection);

@@ -118,6 +118,13 @@ typedef struct
   JsonNode    *pub_body;
   char        *pub_id;
   char        *pub_key;
+  /* (nullable) with the attempt's time: the "from" block is derived from
+   * them instead of being random, see pubacc_from_nonce() */
+  char        *from_seed;
+  gint64       from_time_s;
+  guint        n_builds;
+  /* a 5005 answer means an earlier send of this attempt got through */
+  gboolean     replay_delivered;
 } YzjCall;
 
 static void
@@ -134,6 +141,7 @@ yzj_call_free (YzjCall *call)
   g_clear_pointer (&call->pub_body, json_node_unref);
   g_free (call->pub_id);
   g_free (call->pub_key);
+  g_free (call->from_seed);
   g_free (call);
 }
 
@@ -148,6 +156,21 @@ random_nonce (void)
       g_string_append_c (s, *p);
 
   return g_string_free (s, FALSE);
+}
+
+/* The nonce of the @build-th send of a public-account message whose
+ * attempt is @seed (idempotency key and batch): the same attempt always
+ * sends the same "from" blocks, in the same order, so that the platform
+ * refuses a resend of one that arrived (5005) instead of delivering it
+ * twice. At most 16 characters (§6.1). */
+static char *
+pubacc_from_nonce (const char *seed,
+                   guint       build)
+{
+  g_autofree char *input = g_strdup_printf ("%s\n%u", seed, build);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, input, -1);
+
+  return g_strndup (digest, 16);
 }
 
 static GBytes *
@@ -233,12 +256,17 @@ yzj_call_build (gpointer     user_data,
     case BODY_PUBACC:
     default:
       {
-        /* A fresh nonce and time for every attempt: an identical "from"
-         * within 10 minutes is refused (5005). */
+        /* A fresh nonce and time for every send: an identical "from"
+         * within 10 minutes is refused (5005). A message with an attempt
+         * time derives them from the attempt, differing per send. */
         g_autoptr(JsonNode) root = json_node_copy (call->pub_body);
         g_autofree char *time = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                 g_get_real_time () / G_USEC_PER_SEC);
-        g_autofree char *nonce = random_nonce ();
+                                                 call->from_seed != NULL
+                                                 ? call->from_time_s
+                                                 : g_get_real_time () / G_USEC_PER_SEC);
+        g_autofree char *nonce = call->from_seed != NULL
+                                 ? pubacc_from_nonce (call->from_seed, call->n_builds++)
+                                 : random_nonce ();
         g_autofree char *pubtoken = yq_yzj_pubtoken (call->eid, call->pub_id, call->pub_key,
                                                      nonce, time);
         JsonObject *from = json_object_new ();
@@ -291,6 +319,25 @@ yzj_call_check (gpointer      user_data,
 
   if (!yq_http_message_clock_skew (msg, g_get_real_time () / G_USEC_PER_SEC, &skew))
     skew = 0;
+
+  if (call->replay_delivered && soup_message_get_status (msg) < 300 && body != NULL)
+    {
+      g_autoptr(JsonNode) root = yq_json_parse_bytes (body, NULL);
+      gint64 code = -1;
+
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+          yq_json_get_int_lenient (json_node_get_object (root), "code", &code) && code == 5005)
+        {
+          JsonObject *replayed = json_object_new ();
+
+          /* The platform saw this very "from" block: the cut-off attempt
+           * was delivered. */
+          json_object_set_boolean_member (replayed, "replayed", TRUE);
+          *result = json_node_init_object (json_node_alloc (), replayed);
+          json_object_unref (replayed);
+          return YQ_HTTP_VERDICT_OK;
+        }
+    }
 
   return yq_yzj_parse_response (call->path, call->family, soup_message_get_status (msg), skew,
                                 body, result, error);
@@ -1318,12 +1365,18 @@ typedef struct
   GPtrArray       *current;
   YqMessageResult *result;
   YqCallTally      tally;
+  /* the attempt, when the request names one */
+  char            *idempotency_key;
+  gint64           attempt_ms;
+  gboolean         resumed;
+  guint            batch_index;
 } PubState;
 
 static void
 pub_state_free (PubState *state)
 {
   g_clear_pointer (&state->body_template, json_node_unref);
+  g_free (state->idempotency_key);
   g_queue_clear_full (&state->batches, (GDestroyNotify) g_ptr_array_unref);
   g_clear_pointer (&state->current, g_ptr_array_unref);
   g_clear_pointer (&state->result, yq_message_result_free);
@@ -1367,6 +1420,9 @@ pub_cb (GObject      *object,
       JsonObject *data = yq_json_get_object (obj, "data");
       g_autofree char *id = yq_json_dup_string_lenient (data ? data : obj, "sourceMsgId");
 
+      if (json_object_has_member (obj, "replayed"))
+        g_debug ("public-account message %u of %s was delivered before",
+                 state->batch_index, state->idempotency_key);
       state->tally.n_ok++;
       g_ptr_array_add (state->result->message_ids, g_strdup (id ? id : ""));
       if (state->result->message_id == NULL && id != NULL)
@@ -1399,6 +1455,14 @@ pub_next (GTask *task)
   call->pub_id = g_strdup (self->pub_id);
   call->pub_key = g_strdup (self->pub_key);
   call->pub_body = json_node_copy (state->body_template);
+  state->batch_index++;
+  if (state->attempt_ms != 0 && state->idempotency_key != NULL)
+    {
+      call->from_seed = g_strdup_printf ("%s\n%" G_GINT64_FORMAT "\n%u", state->idempotency_key,
+                                         state->attempt_ms, state->batch_index);
+      call->from_time_s = state->attempt_ms / 1000;
+      call->replay_delivered = state->resumed;
+    }
 
   users = json_array_new ();
   for (guint i = 0; i < state->current->len; i++)
@@ -1479,6 +1543,9 @@ yq_yzj_client_send_notification_async (YqPlatform             *platform,
   state = g_new0 (PubState, 1);
   g_queue_init (&state->batches);
   state->result = yq_message_result_new ();
+  state->idempotency_key = g_strdup (request->idempotency_key);
+  state->attempt_ms = request->attempt_ms;
+  state->resumed = request->resumed;
   state->body_template = json_node_init_object (json_node_alloc (), body);
   json_object_unref (body);
   g_task_set_task_data (task, state, (GDestroyNotify) pub_state_free);
