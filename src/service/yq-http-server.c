@@ -14,6 +14,8 @@
  *   GET      /qr/ID/scan          what the phone opens
  *   POST     /qr/ID/confirm       the 云之家 confirm form
  *   GET      /qr/callback         the 政务钉钉 QR OAuth callback
+ *   POST     /api/v1/messages     OA message intake (bearer token; see
+ *                                 docs/push-api.md)
  *
  * Pages are small, self-contained HTML for phones, in Chinese unless the
  * browser asks for English first. Every page is sent with no-store,
@@ -34,6 +36,7 @@
 #include "yq-http-server.h"
 #include "yq-login-flow.h"
 #include "yq-page-text.h"
+#include "yq-push-inbox.h"
 #include "yq-ticket.h"
 
 /* How long a person has to fill in the binding form. */
@@ -78,6 +81,13 @@ struct _YqHttpServer
 };
 
 G_DEFINE_FINAL_TYPE (YqHttpServer, yq_http_server, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_MESSAGE_ACCEPTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* One request being answered, possibly after a platform call. */
 typedef struct
@@ -1309,6 +1319,195 @@ handle_qr_callback (YqHttpServer      *self,
                                    g_steal_pointer (&request));
 }
 
+
+/* /api/v1/messages ------------------------------------------------------------- */
+
+#define INTAKE_PATH "/api/v1/messages"
+
+static void
+send_intake_error (SoupServerMessage *msg,
+                   guint              status,
+                   const char        *code,
+                   const char        *message)
+{
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer realm=\"yunqiao\"");
+  send_json_error (msg, status, code, message);
+}
+
+/* The bearer token of the request, or NULL. */
+static const char *
+bearer_token (SoupServerMessage *msg)
+{
+  const char *header;
+
+  header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                         "Authorization");
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return NULL;
+
+  header += 7;
+  while (*header == ' ')
+    header++;
+
+  return *header != '\0' ? header : NULL;
+}
+
+/* Refuses what can be refused before the body is read: a wrong method, no
+ * or a bad token, no length or too long a body. Nothing is stored. */
+static void
+intake_early_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  YqHttpServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GError) error = NULL;
+  goffset length;
+  gint64 token_id;
+
+  if (!g_str_equal (path, INTAKE_PATH))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    "POST");
+      send_intake_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method",
+                         _("Messages are posted with POST."));
+      return;
+    }
+
+  token_id = self->store != NULL
+             ? yq_push_tokens_verify (self->store, bearer_token (msg),
+                                      g_get_real_time () / G_USEC_PER_SEC, &error)
+             : 0;
+  if (token_id == 0)
+    {
+      send_intake_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                         _("The request has no valid intake token. Send the token an "
+                           "administrator generated for this OA as “Authorization: Bearer "
+                           "TOKEN”."));
+      return;
+    }
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      send_intake_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length",
+                         _("Send the message with a Content-Length header."));
+      return;
+    }
+
+  length = soup_message_headers_get_content_length (headers);
+  if (length > YQ_PUSH_MAX_BODY)
+    {
+      g_autofree char *text = g_strdup_printf (_("The message is larger than %d bytes."),
+                                               YQ_PUSH_MAX_BODY);
+
+      send_intake_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", text);
+      return;
+    }
+
+  g_object_set_data_full (G_OBJECT (msg), "yq-token-id", g_memdup2 (&token_id, sizeof token_id),
+                          g_free);
+}
+
+static void
+handle_intake (YqHttpServer      *self,
+               SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(YqPushMessage) message = NULL;
+  g_autoptr(YqPushIntake) intake = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *type;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const gint64 *token_id;
+
+  /* The early handler checked the token before the body was read. */
+  token_id = g_object_get_data (G_OBJECT (msg), "yq-token-id");
+  if (token_id == NULL)
+    {
+      send_intake_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                         _("The request has no valid intake token."));
+      return;
+    }
+
+  type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg),
+                                                NULL);
+  if (g_strcmp0 (type, "application/json") != 0)
+    {
+      send_intake_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "content-type",
+                         _("Send the message as application/json."));
+      return;
+    }
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  message = yq_push_message_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                   &error);
+  if (message == NULL)
+    {
+      send_intake_error (msg, g_error_matches (error, YQ_PUSH_ERROR, YQ_PUSH_ERROR_TOO_LARGE)
+                              ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_BAD_REQUEST,
+                         "invalid", error->message);
+      return;
+    }
+
+  intake = yq_push_inbox_accept (self->store, *token_id, message, 0, now, &error);
+  if (intake == NULL)
+    {
+      if (g_error_matches (error, YQ_PUSH_ERROR, YQ_PUSH_ERROR_CONFLICT))
+        send_intake_error (msg, SOUP_STATUS_CONFLICT, "conflict", error->message);
+      else if (g_error_matches (error, YQ_PUSH_ERROR, YQ_PUSH_ERROR_NOT_FOUND))
+        send_intake_error (msg, SOUP_STATUS_NOT_FOUND, "unknown-todo", error->message);
+      else if (error->domain == YQ_PUSH_ERROR)
+        send_intake_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid", error->message);
+      else
+        {
+          g_warning ("Cannot store a pushed message: %s", error->message);
+          send_intake_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "failed",
+                             _("The message could not be stored; it was not accepted. Send "
+                               "it again later."));
+        }
+      return;
+    }
+
+  set_common_headers (msg, "default-src 'none'; frame-ancestors 'none'");
+  if (intake->replayed)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Idempotent-Replayed", "true");
+  soup_server_message_set_status (msg, intake->replayed ? SOUP_STATUS_OK : SOUP_STATUS_ACCEPTED,
+                                  NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, intake->answer,
+                                    strlen (intake->answer));
+
+  if (!intake->replayed)
+    g_signal_emit (self, signals[SIGNAL_MESSAGE_ACCEPTED], 0, intake->message_id);
+}
+
+static void
+intake_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  YqHttpServer *self = user_data;
+
+  if (self->store == NULL)
+    soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+  else if (!g_str_equal (path, INTAKE_PATH))
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+  else
+    handle_intake (self, msg);
+}
+
 /* Dispatch ----------------------------------------------------------------------- */
 
 static gboolean
@@ -1421,6 +1620,17 @@ yq_http_server_class_init (YqHttpServerClass *klass)
 
   object_class->dispose = yq_http_server_dispose;
   object_class->finalize = yq_http_server_finalize;
+
+  /**
+   * YqHttpServer::message-accepted:
+   * @self: the server
+   * @message_id: the inbox row
+   *
+   * Emitted after a pushed message and its deliveries were committed.
+   */
+  signals[SIGNAL_MESSAGE_ACCEPTED] =
+    g_signal_new ("message-accepted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -1497,6 +1707,8 @@ yq_http_server_listen (YqHttpServer  *self,
   socket_address = g_inet_socket_address_new (inet, port);
   server = soup_server_new ("server-header", "yunqiao", NULL);
   soup_server_add_handler (server, NULL, server_cb, self, NULL);
+  soup_server_add_early_handler (server, INTAKE_PATH, intake_early_cb, self, NULL);
+  soup_server_add_handler (server, INTAKE_PATH, intake_cb, self, NULL);
   if (!soup_server_listen (server, socket_address, 0, error))
     {
       g_prefix_error (error, _("Cannot listen on %s: "), address);

@@ -12,6 +12,7 @@
 
 #include "yq-dbus-generated.h"
 #include "yq-http-server.h"
+#include "yq-push-dispatcher.h"
 #include "yq-job-manager.h"
 #include "yq-schedule.h"
 #include "yq-service.h"
@@ -53,6 +54,9 @@ struct _YqService
   YqHttpServer             *http;
   char                     *http_error;
   gboolean                  held_for_http;
+  /* Delivers pushed messages; started with the first good configuration. */
+  YqPushDispatcher         *push;
+  gboolean                  push_started;
   guint                     schedule_tick_id;
   gboolean                  held_for_schedules;
   gboolean                  held_for_jobs;
@@ -89,24 +93,46 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
-/* Listens on the configured address while at least one app is set up. */
+/* Whether anything needs the HTTP endpoints: an app (login) or a valid
+ * intake token (message push). */
+static gboolean
+http_needed (YqService  *self,
+             GError    **error)
+{
+  g_autoptr(GPtrArray) apps = NULL;
+  g_autoptr(GPtrArray) tokens = NULL;
+
+  apps = yq_apps_list (self->store, 0, error);
+  if (apps == NULL)
+    return FALSE;
+  if (apps->len > 0)
+    return TRUE;
+
+  tokens = yq_push_tokens_list (self->store, error);
+  if (tokens == NULL)
+    return FALSE;
+  for (guint i = 0; i < tokens->len; i++)
+    if (((YqPushToken *) g_ptr_array_index (tokens, i))->revoked_at == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Listens on the configured address while an app or an intake token is
+ * set up. */
 static void
 update_http (YqService *self)
 {
-  g_autoptr(GPtrArray) apps = NULL;
   g_autofree char *address = NULL;
   g_autoptr(GError) error = NULL;
   gboolean listening;
 
   g_clear_pointer (&self->http_error, g_free);
 
-  apps = yq_apps_list (self->store, 0, &error);
-  if (apps == NULL)
+  if (!http_needed (self, &error))
     {
-      self->http_error = g_strdup (error->message);
-    }
-  else if (apps->len == 0)
-    {
+      if (error != NULL)
+        self->http_error = g_strdup (error->message);
       yq_http_server_stop (self->http);
     }
   else
@@ -133,6 +159,38 @@ update_http (YqService *self)
   else if (!listening && self->held_for_http)
     g_application_release (G_APPLICATION (self));
   self->held_for_http = listening;
+}
+
+/* The dispatcher follows the configuration; the first load starts it. */
+static void
+update_push (YqService *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->push == NULL)
+    self->push = yq_push_dispatcher_new (self->store, self->secrets);
+  else
+    yq_push_dispatcher_configure (self->push, self->store, self->secrets);
+
+  if (self->push_started)
+    {
+      yq_push_dispatcher_wake (self->push);
+      return;
+    }
+
+  if (!yq_push_dispatcher_start (self->push, &error))
+    g_warning (_("Cannot start the message push: %s"), error->message);
+  else
+    self->push_started = TRUE;
+}
+
+static void
+message_accepted_cb (YqHttpServer *http,
+                     gint64        message_id,
+                     YqService    *self)
+{
+  if (self->push != NULL)
+    yq_push_dispatcher_wake (self->push);
 }
 
 static gboolean
@@ -163,6 +221,7 @@ yq_service_load (YqService  *self,
   self->n_connectors = connectors->len;
 
   update_http (self);
+  update_push (self);
 
   return TRUE;
 }
@@ -243,6 +302,21 @@ yq_service_build_status (YqService *self)
                          g_variant_new_uint32 (yq_job_manager_get_n_active (self->jobs)));
   g_variant_builder_add (&builder, "{sv}", "schedules", build_schedules (self));
   g_variant_builder_add (&builder, "{sv}", "held", g_variant_new_boolean (self->held_for_schedules));
+  if (self->store != NULL)
+    {
+      guint counts[YQ_DELIVERY_N_STATES] = { 0, };
+
+      if (yq_push_deliveries_count (self->store, counts, NULL))
+        {
+          g_variant_builder_add (&builder, "{sv}", "push-queued",
+                                 g_variant_new_uint32 (counts[YQ_DELIVERY_PENDING] +
+                                                       counts[YQ_DELIVERY_SENDING] +
+                                                       counts[YQ_DELIVERY_RETRY]));
+          g_variant_builder_add (&builder, "{sv}", "push-dead",
+                                 g_variant_new_uint32 (counts[YQ_DELIVERY_DEAD]));
+        }
+    }
+
   if (self->http != NULL && yq_http_server_is_listening (self->http))
     {
       g_variant_builder_add (&builder, "{sv}", "http", g_variant_new_string ("listening"));
@@ -744,6 +818,8 @@ yq_service_shutdown (GApplication *application)
     g_application_release (application);
   self->held_for_schedules = FALSE;
   yq_http_server_stop (self->http);
+  if (self->push != NULL)
+    yq_push_dispatcher_stop (self->push);
   if (self->held_for_http)
     g_application_release (application);
   self->held_for_http = FALSE;
@@ -769,6 +845,7 @@ yq_service_dispose (GObject *object)
 
   g_clear_object (&self->jobs);
   g_clear_object (&self->http);
+  g_clear_object (&self->push);
   g_clear_object (&self->object_manager);
   g_clear_object (&self->skeleton);
   g_clear_object (&self->store);
@@ -843,6 +920,9 @@ yq_service_init (YqService *self)
 
   self->jobs = yq_job_manager_new (self->object_manager);
   self->http = yq_http_server_new (yq_service_get_localedir ());
+  g_signal_connect_object (self->http, "message-accepted", G_CALLBACK (message_accepted_cb), self,
+                           G_CONNECT_DEFAULT);
+
   g_signal_connect_object (self->jobs, "job-finished", G_CALLBACK (job_finished_cb), self,
                            G_CONNECT_DEFAULT);
   g_signal_connect_object (self->jobs, "active-changed", G_CALLBACK (active_changed_cb), self,

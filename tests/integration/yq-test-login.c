@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -287,6 +288,13 @@ service_line_cb (GObject      *object,
                                        f->service_reading, service_line_cb, f);
 }
 
+/* The service goes with the test, also when the test dies. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 start_service (YqLoginFixture *f)
 {
@@ -304,6 +312,7 @@ start_service (YqLoginFixture *f)
   /* No session bus: the endpoints do not need one. */
   g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   f->service = g_subprocess_launcher_spawn (launcher, &error, service, "--foreground", NULL);
   g_assert_no_error (error);
 
@@ -384,12 +393,13 @@ yq_login_fixture_setup (YqLoginFixture *f)
   soup_session_add_feature_by_type (f->session, SOUP_TYPE_COOKIE_JAR);
 }
 
-void
-yq_login_fixture_teardown (YqLoginFixture *f)
+static void
+stop_service (YqLoginFixture *f,
+              int             signal_number)
 {
   if (f->service != NULL)
     {
-      g_subprocess_send_signal (f->service, SIGTERM);
+      g_subprocess_send_signal (f->service, signal_number);
       g_subprocess_wait (f->service, NULL, NULL);
       if (g_test_failed ())
         g_printerr ("yunqiao-service said:\n%s", f->service_log->str);
@@ -403,6 +413,26 @@ yq_login_fixture_teardown (YqLoginFixture *f)
     }
   g_clear_object (&f->service_reading);
   g_clear_object (&f->service);
+  g_clear_pointer (&f->service_url, g_free);
+}
+
+void
+yq_login_fixture_restart_service (YqLoginFixture *f,
+                                  gboolean        kill)
+{
+  g_autoptr(GError) error = NULL;
+
+  stop_service (f, kill ? SIGKILL : SIGTERM);
+  start_service (f);
+  g_assert_true (yq_settings_set (f->store, YQ_SETTING_EXTERNAL_ADDRESS, f->service_url,
+                                  &error));
+  g_assert_no_error (error);
+}
+
+void
+yq_login_fixture_teardown (YqLoginFixture *f)
+{
+  stop_service (f, SIGTERM);
   g_clear_object (&f->session);
   g_clear_object (&f->oa);
   g_clear_object (&f->secrets);
@@ -418,7 +448,6 @@ yq_login_fixture_teardown (YqLoginFixture *f)
   g_free (f->entry_url);
   g_free (f->entry_origin);
   g_free (f->oa_department);
-  g_free (f->service_url);
   g_string_free (f->service_log, TRUE);
   g_ptr_array_unref (f->strings);
 }
@@ -575,9 +604,9 @@ send_cb (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static YqTestResponse *
-send (YqLoginFixture *f,
-      SoupMessage    *msg)
+YqTestResponse *
+yq_login_fixture_send (YqLoginFixture *f,
+                       SoupMessage    *msg)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -614,7 +643,7 @@ yq_login_fixture_get_url (YqLoginFixture *f,
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
 
   g_assert_nonnull (msg);
-  return send (f, msg);
+  return yq_login_fixture_send (f, msg);
 }
 
 YqTestResponse *
@@ -635,7 +664,7 @@ yq_login_fixture_post_form (YqLoginFixture *f,
   g_autoptr(SoupMessage) msg = soup_message_new_from_encoded_form ("POST", url,
                                                                    soup_form_encode_hash (form));
 
-  return send (f, msg);
+  return yq_login_fixture_send (f, msg);
 }
 
 YqTestQr *
@@ -652,7 +681,7 @@ yq_login_fixture_qr_new (YqLoginFixture *f,
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Origin",
                                 f->entry_origin);
-  response = send (f, msg);
+  response = yq_login_fixture_send (f, msg);
   g_assert_cmpuint (response->status, ==, SOUP_STATUS_OK);
   root = yq_test_response_json (response);
   object = json_node_get_object (root);

@@ -127,6 +127,14 @@ YqSimPerson    *yq_login_fixture_limit_range     (YqLoginFixture  *f,
                                                   YqLoginPlatform  platform,
                                                   YqSimPerson     *inside);
 
+/* Stops the service (SIGKILL when @kill, else SIGTERM) and starts it
+ * again on a new port; the external address follows. */
+void            yq_login_fixture_restart_service (YqLoginFixture  *f,
+                                                  gboolean         kill);
+/* Sends @msg with the fixture's session, following no redirects. */
+YqTestResponse *yq_login_fixture_send            (YqLoginFixture  *f,
+                                                  SoupMessage     *msg);
+
 YqTestResponse *yq_login_fixture_get             (YqLoginFixture  *f,
                                                   const char      *path);
 YqTestResponse *yq_login_fixture_get_url         (YqLoginFixture  *f,
