@@ -178,6 +178,10 @@ int            yq_cli_bindings           (YqCliContext        *ctx,
 int            yq_cli_settings           (YqCliContext        *ctx,
                                           char               **args);
 
+/* yq-cli-push.c: `push` */
+int            yq_cli_push               (YqCliContext        *ctx,
+                                          char               **args);
+
 /* yq-cli-service.c */
 int            yq_cli_service            (YqCliContext        *ctx,
                                           char               **args);

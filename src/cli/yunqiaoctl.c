@@ -372,6 +372,7 @@ global_description (void)
            "  app list|show|add|edit|remove|home-url\n"
            "                                        Manage the platform apps and their home URLs\n"
            "  qr show|enable|disable|snippet        Set up the QR-code login of the OA login page\n"
+           "  push rule|token|send|log|retry        Route the OA’s messages to the platforms\n"
            "  settings get|set                      Read and change bridge settings\n"
            "  service status|jobs                   Show the state and the jobs of the companion service\n"
            "\n"
@@ -457,6 +458,8 @@ main (int   argc,
     status = yq_cli_app (&ctx, &args[1]);
   else if (g_str_equal (group, "qr"))
     status = yq_cli_qr (&ctx, &args[1]);
+  else if (g_str_equal (group, "push"))
+    status = yq_cli_push (&ctx, &args[1]);
   else if (g_str_equal (group, "settings"))
     status = yq_cli_settings (&ctx, &args[1]);
   else if (g_str_equal (group, "service"))
