@@ -9,6 +9,7 @@
 #include "yq-bindings-view.h"
 #include "yq-connectors-view.h"
 #include "yq-org-view.h"
+#include "yq-push-view.h"
 #include "yq-run-dialog.h"
 #include "yq-settings-view.h"
 #include "yq-window.h"
@@ -30,6 +31,7 @@ struct _YqWindow
   YqOrgView            *org_view;
   YqBindingsView       *bindings_view;
   YqAppsView           *apps_view;
+  YqPushView           *push_view;
   YqSettingsView       *settings_view;
   AdwStatusPage        *error_page;
 
@@ -237,6 +239,10 @@ yq_window_constructed (GObject *object)
                 "store", self->store,
                 "secrets", self->secrets,
                 NULL);
+  g_object_set (self->push_view,
+                "store", self->store,
+                "secrets", self->secrets,
+                NULL);
   g_object_set (self->settings_view,
                 "store", self->store,
                 "secrets", self->secrets,
@@ -339,6 +345,7 @@ yq_window_class_init (YqWindowClass *klass)
   g_type_ensure (YQ_TYPE_ORG_VIEW);
   g_type_ensure (YQ_TYPE_BINDINGS_VIEW);
   g_type_ensure (YQ_TYPE_APPS_VIEW);
+  g_type_ensure (YQ_TYPE_PUSH_VIEW);
   g_type_ensure (YQ_TYPE_SETTINGS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/yq-window.ui");
@@ -354,6 +361,7 @@ yq_window_class_init (YqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, YqWindow, org_view);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, bindings_view);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, apps_view);
+  gtk_widget_class_bind_template_child (widget_class, YqWindow, push_view);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, settings_view);
   gtk_widget_class_bind_template_child (widget_class, YqWindow, error_page);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_selected_cb);

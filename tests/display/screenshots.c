@@ -5,6 +5,8 @@
  * yq-screenshots --orgview OUTPUT.png
  * yq-screenshots --orgview-banner OUTPUT.png
  * yq-screenshots --apps OUTPUT.png
+ * yq-screenshots --push OUTPUT.png
+ * yq-screenshots --push-log OUTPUT.png
  *
  * Draws the connectors view with a connector's sync menu open next to the
  * jobs list (a running, a finished and a blocked job, and the next runs),
@@ -31,6 +33,11 @@
  * external address set, and the 浙政钉 connector's QR-code login on,
  * scrolled to the end where that connector is.
  *
+ * With --push it draws the Message Push page's rules, 1000×800: three
+ * rules (one disabled) over two connectors; --push-log its delivery log
+ * after a few messages: delivered, pending, retrying, dead and unbound
+ * deliveries.
+ *
  * Chinese needs the catalogue in the build folder (meson compile yunqiao-gmo).
  */
 
@@ -42,12 +49,16 @@
 
 #include "yq-apps.h"
 #include "yq-apps-view.h"
+#include "yq-bindings.h"
+#include "yq-bridge-directory.h"
 #include "yq-connector-row.h"
 #include "yq-comparison.h"
 #include "yq-connectors-view.h"
 #include "yq-display-test.h"
 #include "yq-org-view.h"
 #include "yq-planner.h"
+#include "yq-push-inbox.h"
+#include "yq-push-view.h"
 #include "yq-settings-view.h"
 #include "yq-sim-org.h"
 #include "yq-window.h"
@@ -523,6 +534,212 @@ draw_apps_view (YqWindow   *window,
   capture (output);
 }
 
+/* The Message Push scene ------------------------------------------------- */
+
+static void
+add_push_target (YqPushRule *rule,
+                 gint64      connector,
+                 gboolean    yzj,
+                 gint64      app,
+                 YqPushKind  kind)
+{
+  YqPushTarget *target = yq_push_target_new ();
+
+  target->connector_id = connector;
+  target->app_id = yzj ? app : 0;
+  target->kind = kind;
+  if (yzj && kind == YQ_PUSH_KIND_NOTIFICATION)
+    {
+      target->yzj_pub_id = g_strdup ("XT-7f3a2c10-demo");
+      target->yzj_pub_key = g_strdup ("demo-public-account-key");
+    }
+  g_ptr_array_add (rule->targets, target);
+}
+
+static void
+add_push_rule (YqStore    *store,
+               YqSecrets  *secrets,
+               const char *name,
+               const char *source,
+               gboolean    enabled,
+               gint64      zwdd,
+               YqPushKind  zwdd_kind,
+               gint64      yzj,
+               gint64      app,
+               YqPushKind  yzj_kind)
+{
+  g_autoptr(YqPushRule) rule = yq_push_rule_new ();
+  g_autoptr(GError) error = NULL;
+
+  rule->name = g_strdup (name);
+  rule->source = g_strdup (source);
+  rule->enabled = enabled;
+  if (zwdd != 0)
+    add_push_target (rule, zwdd, FALSE, 0, zwdd_kind);
+  if (yzj != 0)
+    add_push_target (rule, yzj, TRUE, app, yzj_kind);
+
+  if (!yq_push_rules_save (store, secrets, rule, &error))
+    g_error ("%s", error->message);
+}
+
+static void
+bind_person (YqStore    *store,
+             gint64      connector,
+             const char *platform_id,
+             const char *name,
+             const char *oa_account)
+{
+  g_autoptr(YqOrgPerson) person = yq_org_person_new (platform_id, name);
+  g_autoptr(YqBindingResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_strfreev (person->department_ids);
+  person->department_ids = g_strsplit ("d1", ",", -1);
+  person->account_id = g_strdup_printf ("acc-%s", platform_id);
+  person->active = TRUE;
+  if (!yq_bridge_directory_put_person (store, connector, person, &error) ||
+      (result = yq_bindings_bind (store, connector, platform_id, oa_account, &error)) == NULL)
+    g_error ("%s", error->message);
+}
+
+static void
+send_message (YqStore    *store,
+              const char *key,
+              const char *source,
+              YqPushEvent event,
+              const char *title,
+              const char *recipients)
+{
+  g_autoptr(YqPushMessage) message = yq_push_message_new ();
+  g_autoptr(YqPushIntake) intake = NULL;
+  g_autoptr(GError) error = NULL;
+
+  message->idempotency_key = g_strdup (key);
+  message->source = g_strdup (source);
+  message->event = event;
+  message->title = g_strdup (title);
+  message->content = g_strdup (title);
+  if (event == YQ_PUSH_EVENT_TODO)
+    message->url = g_strdup ("https://oa.example.gov.cn/workflow/view?id=1024");
+  message->recipients = g_strsplit (recipients, ",", -1);
+  intake = yq_push_inbox_accept (store, 0, message, 0, g_get_real_time () / G_USEC_PER_SEC,
+                                 &error);
+  if (intake == NULL)
+    g_error ("%s", error->message);
+}
+
+/* Sends what is due: one dead and one failing delivery, the rest
+ * delivered. */
+static void
+dispatch_all (YqStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  for (;;)
+    {
+      g_autoptr(YqDeliveryBatch) batch = NULL;
+      g_autoptr(GArray) outcomes = g_array_new (FALSE, TRUE, sizeof (YqDeliveryOutcome));
+
+      batch = yq_push_deliveries_claim (store, g_get_real_time () / 1000, 100, NULL, &error);
+      if (batch == NULL)
+        break;
+
+      for (guint i = 0; i < batch->deliveries->len; i++, n++)
+        {
+          YqDelivery *delivery = g_ptr_array_index (batch->deliveries, i);
+          YqDeliveryOutcome outcome = { delivery->id, TRUE, NULL, NULL, FALSE };
+
+          if (delivery->kind == YQ_PUSH_KIND_TODO)
+            outcome.platform_ref = "task-20261203-0042";
+          if (n == 1)
+            {
+              outcome.delivered = FALSE;
+              outcome.error = "errcode 33012: 用户不在应用可见范围内";
+              outcome.final = TRUE;
+            }
+          else if (n == 3)
+            {
+              outcome.delivered = FALSE;
+              outcome.error = "HTTP 503 Service Unavailable from the platform";
+            }
+          g_array_append_val (outcomes, outcome);
+        }
+
+      if (!yq_push_deliveries_finish (store, (YqDeliveryOutcome *) outcomes->data, outcomes->len,
+                                      g_get_real_time () / G_USEC_PER_SEC, &error))
+        g_error ("%s", error->message);
+    }
+
+  if (error != NULL)
+    g_error ("%s", error->message);
+}
+
+static void
+draw_push_view (YqWindow   *window,
+                gboolean    log,
+                const char *output)
+{
+  YqStore *store = yq_window_get_store (window);
+  YqSecrets *secrets = yq_window_get_secrets (window);
+  YqPushView *view = CHILD (window, YQ_TYPE_WINDOW, "push_view");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gint64 token_id = 0;
+  gint64 zwdd;
+  gint64 yzj;
+  gint64 app;
+
+  zwdd = add_connector (window, YQ_CONNECTOR_PRESET_ZWDD_ZJ, "浙江省政府（浙政钉）", "196729",
+                        TRUE);
+  yzj = add_connector (window, YQ_CONNECTOR_PRESET_YZJ_PUBLIC, "杭州市政府（云之家）", "10109",
+                       FALSE);
+  if (!yq_settings_set (store, YQ_SETTING_EXTERNAL_ADDRESS, "https://bridge.example.gov.cn",
+                        &error))
+    g_error ("%s", error->message);
+  app = add_app (window, yzj, "OA 审批", "SP-20240301", NULL, 0,
+                 "https://oa.example.gov.cn/workflow/approvals");
+
+  add_push_rule (store, secrets, "审批待办", "审批", TRUE,
+                 zwdd, YQ_PUSH_KIND_TODO, yzj, app, YQ_PUSH_KIND_TODO);
+  add_push_rule (store, secrets, "日报提醒", "日报", TRUE,
+                 0, 0, yzj, app, YQ_PUSH_KIND_NOTIFICATION);
+  add_push_rule (store, secrets, "考勤通知（试运行）", "考勤", FALSE,
+                 zwdd, YQ_PUSH_KIND_NOTIFICATION, yzj, app, YQ_PUSH_KIND_NOTIFICATION);
+  add_push_rule (store, secrets, "全部模块", NULL, TRUE,
+                 zwdd, YQ_PUSH_KIND_NOTIFICATION, 0, 0, 0);
+
+  bind_person (store, zwdd, "E1001", "张伟", "zhangwei");
+  bind_person (store, zwdd, "E1002", "李娜", "lina");
+  bind_person (store, zwdd, "E1003", "王芳", "wangfang");
+  bind_person (store, yzj, "open-1001", "张伟", "zhangwei");
+  bind_person (store, yzj, "open-1002", "李娜", "lina");
+
+  send_message (store, "oa-wf-1024", "审批", YQ_PUSH_EVENT_TODO, "请审批：2026 年度办公设备采购",
+                "zhangwei,lina,wangfang");
+  send_message (store, "oa-daily-0917", "日报", YQ_PUSH_EVENT_NOTIFICATION,
+                "今日日报已提交：信息中心", "zhangwei,lina");
+  dispatch_all (store);
+  send_message (store, "oa-wf-1025", "审批", YQ_PUSH_EVENT_TODO, "请审批：差旅报销（王芳）",
+                "lina,chenjie");
+
+  token = yq_push_tokens_create (store, "泛微 OA 生产环境", &token_id, &error);
+  if (token == NULL ||
+      yq_push_tokens_create (store, "OA 测试环境", &token_id, &error) == NULL ||
+      !yq_push_tokens_revoke (store, token_id, &error))
+    g_error ("%s", error->message);
+
+  yq_window_show_view (window, "push");
+  YQ_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  yq_push_view_show_page (view, log ? "log" : "rules");
+  yq_push_view_reload (view);
+  settle ();
+
+  park_pointer ();
+  capture (output);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -547,6 +764,8 @@ main (int   argc,
   gboolean org_scene = FALSE;
   gboolean org_banner = FALSE;
   gboolean apps_scene = FALSE;
+  gboolean push_scene = FALSE;
+  gboolean push_log = FALSE;
   const char *output;
 
   if (argc == 3 && g_str_equal (argv[1], "--orgview"))
@@ -555,9 +774,14 @@ main (int   argc,
     org_scene = org_banner = TRUE;
   else if (argc == 3 && g_str_equal (argv[1], "--apps"))
     apps_scene = TRUE;
+  else if (argc == 3 && g_str_equal (argv[1], "--push"))
+    push_scene = TRUE;
+  else if (argc == 3 && g_str_equal (argv[1], "--push-log"))
+    push_scene = push_log = TRUE;
   else if (argc != 2)
     {
-      g_printerr ("Usage: %s [--orgview | --orgview-banner | --apps] OUTPUT.png\n", argv[0]);
+      g_printerr ("Usage: %s [--orgview | --orgview-banner | --apps | --push | --push-log] "
+                  "OUTPUT.png\n", argv[0]);
       return 2;
     }
   output = argv[argc - 1];
@@ -601,9 +825,11 @@ main (int   argc,
   gtk_window_present (GTK_WINDOW (window));
   YQ_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (window)));
 
-  if (org_scene || apps_scene)
+  if (org_scene || apps_scene || push_scene)
     {
-      if (apps_scene)
+      if (push_scene)
+        draw_push_view (window, push_log, output);
+      else if (apps_scene)
         draw_apps_view (window, output);
       else
         draw_org_view (window, org_banner, output);

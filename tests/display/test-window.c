@@ -50,7 +50,7 @@ test_views (void)
   g_assert_cmpstr (yq_window_get_data_dir (window), ==, data_dir);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "views");
 
-  /* Exactly the five views of this release, Connectors first. */
+  /* Exactly the six views of this release, Connectors first. */
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (sidebar), "navigation-sidebar"));
   g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 0))),
                    ==, "connectors");
@@ -61,8 +61,10 @@ test_views (void)
   g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 3))),
                    ==, "apps");
   g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 4))),
+                   ==, "push");
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, 5))),
                    ==, "settings");
-  g_assert_null (gtk_list_box_get_row_at_index (sidebar, 5));
+  g_assert_null (gtk_list_box_get_row_at_index (sidebar, 6));
   g_assert_cmpstr (yq_window_get_visible_view (window), ==, "connectors");
   g_assert_true (gtk_list_box_get_selected_row (sidebar) ==
                  gtk_list_box_get_row_at_index (sidebar, 0));
@@ -89,6 +91,9 @@ test_views (void)
   g_signal_emit_by_name (sidebar, "row-activated", row);
   g_assert_cmpstr (yq_window_get_visible_view (window), ==, "apps");
   row = gtk_list_box_get_row_at_index (sidebar, 4);
+  g_signal_emit_by_name (sidebar, "row-activated", row);
+  g_assert_cmpstr (yq_window_get_visible_view (window), ==, "push");
+  row = gtk_list_box_get_row_at_index (sidebar, 5);
   g_signal_emit_by_name (sidebar, "row-activated", row);
   g_assert_cmpstr (yq_window_get_visible_view (window), ==, "settings");
 
