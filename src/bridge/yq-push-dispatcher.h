@@ -9,13 +9,16 @@ G_BEGIN_DECLS
 
 /*
  * Delivers the push inbox (ARCHITECTURE "Push pipeline"): claims due
- * deliveries in batches, one batch per connector at a time, sends them
- * through the connector's platform client (whose request rate is the
- * connector's QPS), and records the outcome with retries and backoff.
+ * deliveries in batches per lane (a connector and a kind of target;
+ * several at a time, 政务钉钉 work notifications one at a time with the
+ * target's spacing), sends them through platform clients whose request
+ * rate is the connector's QPS, and records the outcome with retries and
+ * backoff.
  *
  * Platform keys come from the message, so that a resend never duplicates:
- * 政务钉钉 bizMsgId and bizTaskId, 云之家 todo sourceId derive from the
- * message's idempotency key, target and attempt; a 云之家 public-account
+ * 政务钉钉 bizMsgId derives from the message's idempotency key, target,
+ * event and attempt; 政务钉钉 bizTaskId and 云之家 todo sourceId from the
+ * OA work item and target, the same on every attempt; a 云之家 public-account
  * message resumed after a crash repeats its attempt's "from" block, which
  * the platform refuses as a replay when the first send arrived.
  */
