@@ -109,19 +109,6 @@ add_job (YqJobWatcher *self,
 }
 
 static void
-remove_job (YqJobWatcher *self,
-            const char   *object_path)
-{
-  guint position;
-
-  if (!find_job (self, object_path, &position))
-    return;
-
-  g_ptr_array_remove_index (self->jobs, position);
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-}
-
-static void
 object_added_cb (YqJobWatcher       *self,
                  GDBusObject        *object,
                  GDBusObjectManager *manager)
@@ -132,12 +119,33 @@ object_added_cb (YqJobWatcher       *self,
     add_job (self, job);
 }
 
+/* Removes the job at @object_path only if the list still holds @job (its
+ * proxy; %NULL: whatever it holds): a restarted service exports its jobs
+ * under the same paths again, and the removal of the old object may
+ * arrive after the new one was added. */
+static void
+remove_job (YqJobWatcher *self,
+            const char   *object_path,
+            YqDBusJob    *job)
+{
+  guint position;
+
+  if (!find_job (self, object_path, &position))
+    return;
+  if (job != NULL && g_ptr_array_index (self->jobs, position) != (gpointer) job)
+    return;
+
+  g_ptr_array_remove_index (self->jobs, position);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+}
+
 static void
 object_removed_cb (YqJobWatcher       *self,
                    GDBusObject        *object,
                    GDBusObjectManager *manager)
 {
-  remove_job (self, g_dbus_object_get_object_path (object));
+  remove_job (self, g_dbus_object_get_object_path (object),
+              yq_dbus_object_peek_job (YQ_DBUS_OBJECT (object)));
 }
 
 static void
@@ -157,7 +165,7 @@ interface_removed_cb (YqJobWatcher       *self,
                       GDBusObjectManager *manager)
 {
   if (YQ_DBUS_IS_JOB (interface))
-    remove_job (self, g_dbus_object_get_object_path (object));
+    remove_job (self, g_dbus_object_get_object_path (object), YQ_DBUS_JOB (interface));
 }
 
 static void
@@ -346,6 +354,7 @@ YqDBusJob *
 yq_job_watcher_lookup (YqJobWatcher *self,
                        const char   *object_path)
 {
+  g_autofree char *owner = NULL;
   guint position;
 
   g_return_val_if_fail (YQ_IS_JOB_WATCHER (self), NULL);
@@ -353,6 +362,19 @@ yq_job_watcher_lookup (YqJobWatcher *self,
 
   if (!find_job (self, object_path, &position))
     return NULL;
+
+  /* A job of a service that went away has no owner any more; the service
+   * that took over may have a job under the same path. */
+  owner = g_dbus_proxy_get_name_owner (g_ptr_array_index (self->jobs, position));
+  if (owner == NULL && self->manager != NULL)
+    {
+      g_autoptr(GDBusInterface) current = NULL;
+
+      current = g_dbus_object_manager_get_interface (self->manager, object_path,
+                                                     "io.github.yunqiao.Yunqiao.Job");
+      if (current != NULL && YQ_DBUS_IS_JOB (current))
+        add_job (self, YQ_DBUS_JOB (current));
+    }
 
   return g_ptr_array_index (self->jobs, position);
 }
@@ -371,3 +393,4 @@ yq_job_watcher_get_connected (YqJobWatcher *self)
             G_DBUS_OBJECT_MANAGER_CLIENT (self->manager));
   return owner != NULL;
 }
+

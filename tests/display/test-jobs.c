@@ -319,12 +319,24 @@ job_pulses (Fixture   *fixture,
                                              "pulse");
 }
 
+/* Whether the row's job proxy talks to a running service: right after a
+ * service starts, the watcher may still show the proxies of the one the
+ * previous test stopped, under the same paths. */
+static gboolean
+row_is_live (YqJobRow *row)
+{
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (yq_job_row_get_job (row)));
+
+  return owner != NULL;
+}
+
 static void
 wait_job_on_top (Fixture   *fixture,
                  YqDBusJob *job)
 {
   YQ_WAIT_FOR (get_job_row (fixture, 0) != NULL &&
-               g_str_equal (row_job_path (get_job_row (fixture, 0)), job_path (job)));
+               g_str_equal (row_job_path (get_job_row (fixture, 0)), job_path (job)) &&
+               row_is_live (get_job_row (fixture, 0)));
 }
 
 static void
