@@ -14,53 +14,6 @@
 
 /* ---- Arguments ------------------------------------------------------------ */
 
-/* Checks that exactly @n positional arguments follow the command and that
- * they are UTF-8 text. */
-static gboolean
-check_positionals (const char  *command,
-                   char       **argv,
-                   guint        n,
-                   const char  *missing,
-                   int         *exit_code)
-{
-  for (guint i = 1; i <= n; i++)
-    {
-      if (argv[i] == NULL)
-        {
-          *exit_code = yq_cli_usage_error (command, "%s", missing);
-          return FALSE;
-        }
-      if (!g_utf8_validate (argv[i], -1, NULL))
-        {
-          *exit_code = yq_cli_usage_error (command, _("The argument “%d” is not UTF-8 text"),
-                                           (int) i);
-          return FALSE;
-        }
-    }
-
-  if (argv[n + 1] != NULL)
-    {
-      *exit_code = yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[n + 1]);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-parse_row_id (const char *text,
-              gint64     *id)
-{
-  guint64 value = 0;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-
-  *id = (gint64) value;
-
-  return TRUE;
-}
-
 static gboolean
 parse_app_id (const char *command,
               const char *text,
@@ -73,7 +26,7 @@ parse_app_id (const char *command,
       return FALSE;
     }
 
-  if (!parse_row_id (text, id))
+  if (!yq_cli_parse_row_id (text, id))
     {
       *exit_code = yq_cli_usage_error (command, _("“%s” is not an app ID; “yunqiaoctl app list” "
                                                   "shows them"),
@@ -96,7 +49,7 @@ parse_entry_point_id (const char *command,
       return FALSE;
     }
 
-  if (!parse_row_id (text, id))
+  if (!yq_cli_parse_row_id (text, id))
     {
       *exit_code = yq_cli_usage_error (command, _("“%s” is not an entry point ID; “yunqiaoctl "
                                                   "entry-point list” shows them"),
@@ -183,7 +136,7 @@ entry_point_list (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 0, NULL, &exit_code))
+  if (!yq_cli_check_positionals (command, argv, 0, NULL, &exit_code))
     return exit_code;
 
   store = yq_cli_open_store (ctx, &error);
@@ -252,8 +205,8 @@ entry_point_add (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 2, _("Give the name and the URL of the entry point"),
-                          &exit_code))
+  if (!yq_cli_check_positionals (command, argv, 2,
+                                 _("Give the name and the URL of the entry point"), &exit_code))
     return exit_code;
 
   store = yq_cli_open_store (ctx, &error);
@@ -307,7 +260,7 @@ entry_point_edit (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 1, _("Missing entry point ID"), &exit_code) ||
+  if (!yq_cli_check_positionals (command, argv, 1, _("Missing entry point ID"), &exit_code) ||
       !parse_entry_point_id (command, argv[1], &id, &exit_code))
     return exit_code;
 
@@ -368,7 +321,7 @@ entry_point_remove (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 1, _("Missing entry point ID"), &exit_code) ||
+  if (!yq_cli_check_positionals (command, argv, 1, _("Missing entry point ID"), &exit_code) ||
       !parse_entry_point_id (command, argv[1], &id, &exit_code))
     return exit_code;
 
@@ -912,7 +865,7 @@ app_list (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 0, NULL, &exit_code))
+  if (!yq_cli_check_positionals (command, argv, 0, NULL, &exit_code))
     return exit_code;
 
   if (connector != NULL &&
@@ -1002,7 +955,7 @@ open_app_command (YqCliContext        *ctx,
   if (!yq_cli_parse_options (command, _("APP"), summary, entries, argv, exit_code))
     return NULL;
 
-  if (!check_positionals (command, *argv, 1, _("Missing app ID"), exit_code) ||
+  if (!yq_cli_check_positionals (command, *argv, 1, _("Missing app ID"), exit_code) ||
       !parse_app_id (command, (*argv)[1], &id, exit_code))
     return NULL;
 
@@ -1142,7 +1095,7 @@ app_add (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 0, NULL, &exit_code))
+  if (!yq_cli_check_positionals (command, argv, 0, NULL, &exit_code))
     return exit_code;
 
   if (!apply_app_options (command, &opts, app, TRUE, &exit_code))
@@ -1300,7 +1253,7 @@ open_qr_command (YqCliContext        *ctx,
   if (!yq_cli_parse_options (command, _("CONNECTOR"), summary, entries, argv, exit_code))
     return NULL;
 
-  if (!check_positionals (command, *argv, 1, _("Missing connector ID"), exit_code) ||
+  if (!yq_cli_check_positionals (command, *argv, 1, _("Missing connector ID"), exit_code) ||
       !yq_cli_parse_connector_id (command, (*argv)[1], &id, exit_code))
     return NULL;
 

@@ -19,39 +19,6 @@
 
 /* ---- Arguments ------------------------------------------------------------ */
 
-/* Checks that exactly @n positional arguments follow the command and that
- * they are UTF-8 text. */
-static gboolean
-check_positionals (const char  *command,
-                   char       **argv,
-                   guint        n,
-                   const char  *missing,
-                   int         *exit_code)
-{
-  for (guint i = 1; i <= n; i++)
-    {
-      if (argv[i] == NULL)
-        {
-          *exit_code = yq_cli_usage_error (command, "%s", missing);
-          return FALSE;
-        }
-      if (!g_utf8_validate (argv[i], -1, NULL))
-        {
-          *exit_code = yq_cli_usage_error (command, _("The argument “%d” is not UTF-8 text"),
-                                           (int) i);
-          return FALSE;
-        }
-    }
-
-  if (argv[n + 1] != NULL)
-    {
-      *exit_code = yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[n + 1]);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 /* Opens the store and checks that the connector exists. */
 static YqStore *
 open_connector (YqCliContext  *ctx,
@@ -308,7 +275,7 @@ bindings_list (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 1, _("Missing connector ID"), &exit_code) ||
+  if (!yq_cli_check_positionals (command, argv, 1, _("Missing connector ID"), &exit_code) ||
       !yq_cli_parse_connector_id (command, argv[1], &id, &exit_code) ||
       !filter_options_apply (command, &options, &filter, &exit_code))
     return exit_code;
@@ -419,9 +386,9 @@ bindings_bind (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 3,
-                          _("Give the connector ID, the platform ID and the OA account"),
-                          &exit_code) ||
+  if (!yq_cli_check_positionals (command, argv, 3,
+                                 _("Give the connector ID, the platform ID and the OA account"),
+                                 &exit_code) ||
       !yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
     return exit_code;
 
@@ -471,8 +438,8 @@ bindings_unbind (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 2, _("Give the connector ID and the platform ID"),
-                          &exit_code) ||
+  if (!yq_cli_check_positionals (command, argv, 2, _("Give the connector ID and the platform ID"),
+                                 &exit_code) ||
       !yq_cli_parse_connector_id (command, argv[1], &id, &exit_code))
     return exit_code;
 
@@ -650,8 +617,8 @@ bindings_undo (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 2, _("Give the connector ID and the change ID"),
-                          &exit_code) ||
+  if (!yq_cli_check_positionals (command, argv, 2, _("Give the connector ID and the change ID"),
+                                 &exit_code) ||
       !yq_cli_parse_connector_id (command, argv[1], &id, &exit_code) ||
       !parse_change_id (command, argv[2], &change_id, &exit_code))
     return exit_code;

@@ -24,53 +24,6 @@
 
 /* ---- Arguments ------------------------------------------------------------ */
 
-/* Checks that exactly @n positional arguments follow the command and that
- * they are UTF-8 text. */
-static gboolean
-check_positionals (const char  *command,
-                   char       **argv,
-                   guint        n,
-                   const char  *missing,
-                   int         *exit_code)
-{
-  for (guint i = 1; i <= n; i++)
-    {
-      if (argv[i] == NULL)
-        {
-          *exit_code = yq_cli_usage_error (command, "%s", missing);
-          return FALSE;
-        }
-      if (!g_utf8_validate (argv[i], -1, NULL))
-        {
-          *exit_code = yq_cli_usage_error (command, _("The argument “%d” is not UTF-8 text"),
-                                           (int) i);
-          return FALSE;
-        }
-    }
-
-  if (argv[n + 1] != NULL)
-    {
-      *exit_code = yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[n + 1]);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-parse_row_id (const char *text,
-              gint64     *id)
-{
-  guint64 value = 0;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-
-  *id = (gint64) value;
-
-  return TRUE;
-}
-
 /* Text options are taken as bytes rather than converted from the locale
  * charset, so that Chinese names work under the C locale of many servers;
  * they must be UTF-8. */
@@ -211,9 +164,9 @@ parse_target_spec (const char *command,
   n_parts = g_strv_length (parts);
 
   if ((n_parts != 2 && n_parts != 3) ||
-      !parse_row_id (parts[0], &target->connector_id) ||
+      !yq_cli_parse_row_id (parts[0], &target->connector_id) ||
       !yq_push_kind_from_string (parts[1], &target->kind) ||
-      (n_parts == 3 && !parse_row_id (parts[2], &target->app_id)))
+      (n_parts == 3 && !yq_cli_parse_row_id (parts[2], &target->app_id)))
     {
       *exit_code = yq_cli_usage_error (command,
                                        _("“%s” is not a push target: write CONNECTOR:KIND or "
@@ -468,7 +421,7 @@ find_rule (YqStore     *store,
   g_autoptr(GPtrArray) rules = NULL;
   gint64 id = 0;
 
-  if (parse_row_id (text, &id))
+  if (yq_cli_parse_row_id (text, &id))
     return yq_push_rules_get (store, id, error);
 
   rules = yq_push_rules_list (store, error);
@@ -513,7 +466,8 @@ open_rule_command (YqCliContext        *ctx,
   if (!yq_cli_parse_options (command, _("RULE"), full_summary, entries, argv, exit_code))
     return NULL;
 
-  if (!check_positionals (command, *argv, 1, _("Missing rule: give its ID or name"), exit_code))
+  if (!yq_cli_check_positionals (command, *argv, 1, _("Missing rule: give its ID or name"),
+                                 exit_code))
     return NULL;
 
   store = yq_cli_open_store (ctx, &error);
@@ -555,7 +509,7 @@ rule_list (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 0, NULL, &exit_code))
+  if (!yq_cli_check_positionals (command, argv, 0, NULL, &exit_code))
     return exit_code;
 
   store = yq_cli_open_store (ctx, &error);
@@ -908,7 +862,7 @@ rule_add (YqCliContext  *ctx,
   if (!yq_cli_parse_options (command, NULL, summary, entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 0, NULL, &exit_code))
+  if (!yq_cli_check_positionals (command, argv, 0, NULL, &exit_code))
     return exit_code;
 
   if (opts.pub_key_file != NULL && opts.pub_key_env != NULL)
@@ -1141,7 +1095,7 @@ token_create (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 1, _("Give the name of the token, e.g. the OA that "
+  if (!yq_cli_check_positionals (command, argv, 1, _("Give the name of the token, e.g. the OA that "
                                                "uses it"),
                           &exit_code))
     return exit_code;
@@ -1206,7 +1160,7 @@ token_list (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 0, NULL, &exit_code))
+  if (!yq_cli_check_positionals (command, argv, 0, NULL, &exit_code))
     return exit_code;
 
   store = yq_cli_open_store (ctx, &error);
@@ -1289,10 +1243,10 @@ token_revoke (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 1, _("Missing token ID"), &exit_code))
+  if (!yq_cli_check_positionals (command, argv, 1, _("Missing token ID"), &exit_code))
     return exit_code;
 
-  if (!parse_row_id (argv[1], &id))
+  if (!yq_cli_parse_row_id (argv[1], &id))
     return yq_cli_usage_error (command, _("“%s” is not a token ID; “yunqiaoctl push token list” "
                                           "shows them"),
                                argv[1]);
@@ -1650,7 +1604,7 @@ push_send (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 0, NULL, &exit_code))
+  if (!yq_cli_check_positionals (command, argv, 0, NULL, &exit_code))
     return exit_code;
 
   {
@@ -1888,7 +1842,7 @@ push_log (YqCliContext  *ctx,
                              entries, &argv, &exit_code))
     return exit_code;
 
-  if (!check_positionals (command, argv, 0, NULL, &exit_code))
+  if (!yq_cli_check_positionals (command, argv, 0, NULL, &exit_code))
     return exit_code;
 
   for (guint i = 0; states != NULL && states[i] != NULL; i++)
@@ -1907,7 +1861,7 @@ push_log (YqCliContext  *ctx,
       !yq_cli_parse_connector_id (command, connector, &filter.connector_id, &exit_code))
     return exit_code;
 
-  if (message != NULL && !parse_row_id (message, &filter.message_id))
+  if (message != NULL && !yq_cli_parse_row_id (message, &filter.message_id))
     return yq_cli_usage_error (command, _("“%s” is not a message ID"), message);
 
   if (!check_utf8_option (command, "--search", search, &exit_code))
@@ -2050,7 +2004,7 @@ push_retry (YqCliContext  *ctx,
         {
           gint64 id = 0;
 
-          if (!parse_row_id (argv[i], &id))
+          if (!yq_cli_parse_row_id (argv[i], &id))
             return yq_cli_usage_error (command, _("“%s” is not a delivery ID; “yunqiaoctl push "
                                                   "log” shows them"),
                                        argv[i]);

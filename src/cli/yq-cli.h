@@ -52,6 +52,13 @@ void           yq_cli_error              (const char          *format,
                                           ...) G_GNUC_PRINTF (1, 2);
 int            yq_cli_report_error       (const GError        *error);
 /* A positive connector ID, or a usage error naming @text. */
+gboolean       yq_cli_check_positionals  (const char          *command,
+                                          char               **argv,
+                                          guint                n,
+                                          const char          *missing,
+                                          int                 *exit_code);
+gboolean       yq_cli_parse_row_id       (const char          *text,
+                                          gint64              *id);
 gboolean       yq_cli_parse_connector_id (const char          *command,
                                           const char          *text,
                                           gint64              *id,

@@ -211,6 +211,54 @@ yq_cli_dispatch (YqCliContext        *ctx,
   return yq_cli_usage_error (group, _("Unknown command “%s %s”"), group, name);
 }
 
+/* Checks that exactly @n positional arguments follow the command and that
+ * they are UTF-8 text; @missing is the usage error when one is missing. */
+gboolean
+yq_cli_check_positionals (const char  *command,
+                          char       **argv,
+                          guint        n,
+                          const char  *missing,
+                          int         *exit_code)
+{
+  for (guint i = 1; i <= n; i++)
+    {
+      if (argv[i] == NULL)
+        {
+          *exit_code = yq_cli_usage_error (command, "%s", missing);
+          return FALSE;
+        }
+      if (!g_utf8_validate (argv[i], -1, NULL))
+        {
+          *exit_code = yq_cli_usage_error (command, _("The argument “%d” is not UTF-8 text"),
+                                           (int) i);
+          return FALSE;
+        }
+    }
+
+  if (argv[n + 1] != NULL)
+    {
+      *exit_code = yq_cli_usage_error (command, _("Unexpected argument “%s”"), argv[n + 1]);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A row ID: a positive decimal number. */
+gboolean
+yq_cli_parse_row_id (const char *text,
+                     gint64     *id)
+{
+  guint64 value = 0;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    return FALSE;
+
+  *id = (gint64) value;
+
+  return TRUE;
+}
+
 gboolean
 yq_cli_parse_connector_id (const char *command,
                            const char *text,
