@@ -21,25 +21,6 @@
 
 G_DEFINE_QUARK (yq-apps-error-quark, yq_apps_error)
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
-static char *
-column_dup_nullable (sqlite3_stmt *stmt,
-                     int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    return NULL;
-
-  return g_strdup (column_text (stmt, column));
-}
-
 static gint64
 now_seconds (void)
 {
@@ -246,8 +227,8 @@ entry_point_from_row (sqlite3_stmt *stmt)
   YqEntryPoint *entry_point = g_new0 (YqEntryPoint, 1);
 
   entry_point->id = sqlite3_column_int64 (stmt, 0);
-  entry_point->name = g_strdup (column_text (stmt, 1));
-  entry_point->url = g_strdup (column_text (stmt, 2));
+  entry_point->name = g_strdup (yq_store_column_text (stmt, 1));
+  entry_point->url = g_strdup (yq_store_column_text (stmt, 2));
   entry_point->sort_order = sqlite3_column_int (stmt, 3);
 
   return entry_point;
@@ -540,7 +521,8 @@ list_app_names (YqStore  *store,
       if (names->len > 0)
         g_string_append (names, _(", "));
       /* Translators: an app and its connector, e.g. "待办 (浙政钉)" */
-      g_string_append_printf (names, _("%s (%s)"), column_text (stmt, 0), column_text (stmt, 1));
+      g_string_append_printf (names, _("%s (%s)"), yq_store_column_text (stmt, 0),
+                              yq_store_column_text (stmt, 1));
     }
   sqlite3_reset (stmt);
 
@@ -717,7 +699,7 @@ app_from_row (YqStore       *store,
   g_autoptr(YqApp) app = yq_app_new ();
 
   app->id = sqlite3_column_int64 (stmt, COL_ID);
-  if (!yq_app_target_from_string (column_text (stmt, COL_TARGET), &app->target))
+  if (!yq_app_target_from_string (yq_store_column_text (stmt, COL_TARGET), &app->target))
     {
       g_set_error (error, YQ_STORE_ERROR, YQ_STORE_ERROR_CORRUPT,
                    _("The app with ID %lld in %s has an unknown target; it may have been saved "
@@ -727,15 +709,16 @@ app_from_row (YqStore       *store,
     }
 
   app->connector_id = sqlite3_column_int64 (stmt, COL_CONNECTOR_ID);
-  app->name = g_strdup (column_text (stmt, COL_NAME));
-  app->app_key = g_strdup (column_text (stmt, COL_APP_KEY));
+  app->name = g_strdup (yq_store_column_text (stmt, COL_NAME));
+  app->app_key = g_strdup (yq_store_column_text (stmt, COL_APP_KEY));
   app->has_secret = sqlite3_column_type (stmt, COL_SECRET_REF) != SQLITE_NULL;
-  app->client_id = column_dup_nullable (stmt, COL_CLIENT_ID);
-  app->login_base = column_dup_nullable (stmt, COL_LOGIN_BASE);
+  app->client_id = yq_store_column_dup (stmt, COL_CLIENT_ID);
+  app->login_base = yq_store_column_dup (stmt, COL_LOGIN_BASE);
   app->entry_point_id = sqlite3_column_int64 (stmt, COL_ENTRY_POINT_ID);
-  app->custom_url = column_dup_nullable (stmt, COL_CUSTOM_URL);
+  app->custom_url = yq_store_column_dup (stmt, COL_CUSTOM_URL);
   if (sqlite3_column_type (stmt, COL_VISIBLE_DEPARTMENTS) != SQLITE_NULL)
-    app->visible_departments = g_strsplit (column_text (stmt, COL_VISIBLE_DEPARTMENTS), "\n", -1);
+    app->visible_departments = g_strsplit (yq_store_column_text (stmt, COL_VISIBLE_DEPARTMENTS),
+                                           "\n", -1);
   app->created_at = sqlite3_column_int64 (stmt, COL_CREATED_AT);
   app->updated_at = sqlite3_column_int64 (stmt, COL_UPDATED_AT);
 
@@ -1460,7 +1443,7 @@ app_remove_in_transaction (YqStore   *store,
                    _("The app “%s” cannot be removed while the QR-code login of the connector "
                      "“%s” depends on it. Choose another app for the QR-code login or turn it "
                      "off first."),
-                   old->name, column_text (stmt, 0));
+                   old->name, yq_store_column_text (stmt, 0));
       sqlite3_reset (stmt);
       return FALSE;
     }
@@ -1486,7 +1469,7 @@ app_remove_in_transaction (YqStore   *store,
       g_set_error (error, YQ_APPS_ERROR, YQ_APPS_ERROR_IN_USE,
                    _("The app “%s” cannot be removed while the push rule “%s” sends with it. "
                      "Choose another app for the rule's targets or remove them first."),
-                   old->name, column_text (stmt, 0));
+                   old->name, yq_store_column_text (stmt, 0));
       sqlite3_reset (stmt);
       return FALSE;
     }
@@ -1760,7 +1743,7 @@ yq_apps_target_allowed (YqStore     *store,
           g_autofree char *allowed_host = NULL;
           int allowed_port;
 
-          if (split_origin (column_text (stmt, 0), &allowed_scheme, &allowed_host,
+          if (split_origin (yq_store_column_text (stmt, 0), &allowed_scheme, &allowed_host,
                             &allowed_port) &&
               g_str_equal (scheme, allowed_scheme) &&
               g_str_equal (host, allowed_host) &&

@@ -29,15 +29,6 @@ enum {
   COL_UPDATED_AT,
 };
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
 static YqConnector *
 connector_from_row (YqStore       *store,
                     sqlite3_stmt  *stmt,
@@ -46,7 +37,7 @@ connector_from_row (YqStore       *store,
   YqConnector *connector;
   YqConnectorPreset preset;
 
-  if (!yq_connector_preset_from_string (column_text (stmt, COL_PRESET), &preset))
+  if (!yq_connector_preset_from_string (yq_store_column_text (stmt, COL_PRESET), &preset))
     {
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT,
                                              (gint64) sqlite3_column_int64 (stmt, COL_ID));
@@ -60,10 +51,10 @@ connector_from_row (YqStore       *store,
 
   connector = yq_connector_new (preset);
   yq_connector_set_id (connector, sqlite3_column_int64 (stmt, COL_ID));
-  yq_connector_set_name (connector, column_text (stmt, COL_NAME));
-  yq_connector_set_tenant_id (connector, column_text (stmt, COL_TENANT_ID));
-  yq_connector_set_api_base (connector, column_text (stmt, COL_API_BASE));
-  yq_connector_set_app_key (connector, column_text (stmt, COL_APP_KEY));
+  yq_connector_set_name (connector, yq_store_column_text (stmt, COL_NAME));
+  yq_connector_set_tenant_id (connector, yq_store_column_text (stmt, COL_TENANT_ID));
+  yq_connector_set_api_base (connector, yq_store_column_text (stmt, COL_API_BASE));
+  yq_connector_set_app_key (connector, yq_store_column_text (stmt, COL_APP_KEY));
   yq_connector_set_has_app_secret (connector,
                                    sqlite3_column_type (stmt, COL_APP_SECRET_REF) != SQLITE_NULL);
   yq_connector_set_has_directory_secret (connector,

@@ -17,25 +17,6 @@
 #define QR_SESSION_KEEP (60 * 60)
 #define QR_SESSION_ID_BYTES 32
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
-static char *
-column_dup_nullable (sqlite3_stmt *stmt,
-                     int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    return NULL;
-
-  return g_strdup (column_text (stmt, column));
-}
-
 /* ---- Failed sign-in attempts --------------------------------------------- */
 
 typedef struct
@@ -394,7 +375,7 @@ yq_qr_sessions_get (YqStore     *store,
       session->id = g_strdup (id);
       session->connector_id = sqlite3_column_int64 (stmt, 0);
       session->app_id = sqlite3_column_int64 (stmt, 1);
-      if (!qr_state_from_string (column_text (stmt, 2), &session->state))
+      if (!qr_state_from_string (yq_store_column_text (stmt, 2), &session->state))
         {
           g_set_error (error, YQ_STORE_ERROR, YQ_STORE_ERROR_CORRUPT,
                        _("A QR-code login request in %s has an unknown state; it may have been "
@@ -403,8 +384,8 @@ yq_qr_sessions_get (YqStore     *store,
           sqlite3_reset (stmt);
           return NULL;
         }
-      session->ticket = column_dup_nullable (stmt, 3);
-      session->message = column_dup_nullable (stmt, 4);
+      session->ticket = yq_store_column_dup (stmt, 3);
+      session->message = yq_store_column_dup (stmt, 4);
       session->created_at = sqlite3_column_int64 (stmt, 5);
       session->expires_at = sqlite3_column_int64 (stmt, 6);
     }
@@ -574,7 +555,7 @@ take_in_transaction (YqStore   *store,
   sqlite3_bind_int64 (stmt, 2, data->now);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    data->ticket = g_strdup (column_text (stmt, 0));
+    data->ticket = g_strdup (yq_store_column_text (stmt, 0));
   sqlite3_reset (stmt);
 
   if (rc == SQLITE_DONE)
@@ -706,13 +687,13 @@ find_person_by (YqStore     *store,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      const char *departments = column_text (stmt, 4);
+      const char *departments = yq_store_column_text (stmt, 4);
 
       person = g_new0 (YqLoginPerson, 1);
-      person->platform_id = g_strdup (column_text (stmt, 0));
-      person->name = g_strdup (column_text (stmt, 1));
+      person->platform_id = g_strdup (yq_store_column_text (stmt, 0));
+      person->name = g_strdup (yq_store_column_text (stmt, 1));
       person->active = sqlite3_column_int (stmt, 2) != 0;
-      person->oa_account = column_dup_nullable (stmt, 3);
+      person->oa_account = yq_store_column_dup (stmt, 3);
       person->department_ids = *departments != '\0'
                              ? g_strsplit (departments, "\n", -1)
                              : g_new0 (char *, 1);

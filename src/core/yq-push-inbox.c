@@ -113,25 +113,6 @@
 #define REASON_TARGET_REMOVED "target-removed"
 #define REASON_TODO_NOT_CREATED "todo-not-created"
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
-static char *
-column_dup_nullable (sqlite3_stmt *stmt,
-                     int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    return NULL;
-
-  return g_strdup (column_text (stmt, column));
-}
-
 static void
 bind_nullable_text (sqlite3_stmt *stmt,
                     int           index,
@@ -861,17 +842,17 @@ message_get_locked (YqStore  *store,
   if (rc == SQLITE_ROW)
     {
       message = yq_push_message_new ();
-      message->idempotency_key = g_strdup (column_text (stmt, 0));
-      message->source = g_strdup (column_text (stmt, 1));
-      if (!yq_push_event_from_string (column_text (stmt, 2), &message->event))
+      message->idempotency_key = g_strdup (yq_store_column_text (stmt, 0));
+      message->source = g_strdup (yq_store_column_text (stmt, 1));
+      if (!yq_push_event_from_string (yq_store_column_text (stmt, 2), &message->event))
         message->event = YQ_PUSH_EVENT_NOTIFICATION;
-      message->title = column_dup_nullable (stmt, 3);
-      message->content = column_dup_nullable (stmt, 4);
-      message->url = column_dup_nullable (stmt, 5);
-      message->mobile_url = column_dup_nullable (stmt, 6);
+      message->title = yq_store_column_dup (stmt, 3);
+      message->content = yq_store_column_dup (stmt, 4);
+      message->url = yq_store_column_dup (stmt, 5);
+      message->mobile_url = yq_store_column_dup (stmt, 6);
       message->recipients = recipients_from_json ((const char *) sqlite3_column_text (stmt, 7));
-      message->todo_id = column_dup_nullable (stmt, 8);
-      message->creator = column_dup_nullable (stmt, 9);
+      message->todo_id = yq_store_column_dup (stmt, 8);
+      message->creator = yq_store_column_dup (stmt, 9);
       message->due_time = sqlite3_column_int64 (stmt, 10);
     }
   sqlite3_reset (stmt);
@@ -931,27 +912,27 @@ delivery_from_row (sqlite3_stmt *stmt)
   delivery->rule_id = sqlite3_column_int64 (stmt, 3);
   delivery->connector_id = sqlite3_column_int64 (stmt, 4);
   delivery->app_id = sqlite3_column_int64 (stmt, 5);
-  if (!yq_push_kind_from_string (column_text (stmt, 6), &delivery->kind))
+  if (!yq_push_kind_from_string (yq_store_column_text (stmt, 6), &delivery->kind))
     delivery->kind = YQ_PUSH_KIND_NOTIFICATION;
-  if (!yq_push_event_from_string (column_text (stmt, 7), &delivery->event))
+  if (!yq_push_event_from_string (yq_store_column_text (stmt, 7), &delivery->event))
     delivery->event = YQ_PUSH_EVENT_NOTIFICATION;
-  delivery->oa_account = g_strdup (column_text (stmt, 8));
-  delivery->platform_account = column_dup_nullable (stmt, 9);
-  if (!yq_delivery_state_from_string (column_text (stmt, 10), &delivery->state))
+  delivery->oa_account = g_strdup (yq_store_column_text (stmt, 8));
+  delivery->platform_account = yq_store_column_dup (stmt, 9);
+  if (!yq_delivery_state_from_string (yq_store_column_text (stmt, 10), &delivery->state))
     delivery->state = YQ_DELIVERY_DEAD;
   delivery->attempts = (guint) sqlite3_column_int64 (stmt, 11);
   delivery->attempt_ms = sqlite3_column_int64 (stmt, 12);
   delivery->next_attempt_at = sqlite3_column_int64 (stmt, 13);
-  delivery->last_error = column_dup_nullable (stmt, 14);
-  delivery->platform_ref = column_dup_nullable (stmt, 15);
+  delivery->last_error = yq_store_column_dup (stmt, 14);
+  delivery->platform_ref = yq_store_column_dup (stmt, 15);
   delivery->depends_on = sqlite3_column_int64 (stmt, 16);
   delivery->created_at = sqlite3_column_int64 (stmt, 17);
   delivery->updated_at = sqlite3_column_int64 (stmt, 18);
   delivery->delivered_at = sqlite3_column_int64 (stmt, 19);
-  delivery->idempotency_key = g_strdup (column_text (stmt, 20));
-  delivery->source = g_strdup (column_text (stmt, 21));
-  delivery->title = column_dup_nullable (stmt, 22);
-  delivery->todo_id = column_dup_nullable (stmt, 23);
+  delivery->idempotency_key = g_strdup (yq_store_column_text (stmt, 20));
+  delivery->source = g_strdup (yq_store_column_text (stmt, 21));
+  delivery->title = yq_store_column_dup (stmt, 22);
+  delivery->todo_id = yq_store_column_dup (stmt, 23);
 
   return delivery;
 }
@@ -1113,7 +1094,7 @@ route_targets (YqStore              *store,
       target.rule_id = sqlite3_column_int64 (stmt, 1);
       target.connector_id = sqlite3_column_int64 (stmt, 2);
       target.app_id = sqlite3_column_int64 (stmt, 3);
-      if (!yq_push_kind_from_string (column_text (stmt, 4), &target.kind))
+      if (!yq_push_kind_from_string (yq_store_column_text (stmt, 4), &target.kind))
         target.kind = YQ_PUSH_KIND_NOTIFICATION;
       g_array_append_val (targets, target);
     }
@@ -1157,7 +1138,7 @@ resolve_recipient (YqStore      *store,
     {
       if (sqlite3_column_int (stmt, 1) != 0)
         {
-          *platform_account = g_strdup (column_text (stmt, 0));
+          *platform_account = g_strdup (yq_store_column_text (stmt, 0));
           *reason = NULL;
         }
       else
@@ -1245,7 +1226,7 @@ accept_todo_event (YqStore              *store,
       RouteTarget target = { 0 };
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
-      if (!recipient_given (message, column_text (stmt, 5)))
+      if (!recipient_given (message, yq_store_column_text (stmt, 5)))
         continue;
       target.target_id = sqlite3_column_int64 (stmt, 1);
       target.rule_id = sqlite3_column_int64 (stmt, 2);
@@ -1254,8 +1235,8 @@ accept_todo_event (YqStore              *store,
       target.kind = YQ_PUSH_KIND_TODO;
       g_array_append_val (dependencies, target);
       g_array_append_val (ids, id);
-      g_ptr_array_add (accounts, g_strdup (column_text (stmt, 5)));
-      g_ptr_array_add (platform_accounts, column_dup_nullable (stmt, 6));
+      g_ptr_array_add (accounts, g_strdup (yq_store_column_text (stmt, 5)));
+      g_ptr_array_add (platform_accounts, yq_store_column_dup (stmt, 6));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -1338,14 +1319,14 @@ accept_in_transaction (YqStore   *store,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      gboolean same = g_str_equal (column_text (stmt, 1), fingerprint);
+      gboolean same = g_str_equal (yq_store_column_text (stmt, 1), fingerprint);
 
       if (same)
         {
           data->intake = g_new0 (YqPushIntake, 1);
           data->intake->message_id = sqlite3_column_int64 (stmt, 0);
           data->intake->replayed = TRUE;
-          data->intake->answer = g_strdup (column_text (stmt, 2));
+          data->intake->answer = g_strdup (yq_store_column_text (stmt, 2));
         }
       sqlite3_reset (stmt);
       if (!same)
@@ -1582,7 +1563,7 @@ is_busy (ClaimData    *data,
   YqPushKind kind = YQ_PUSH_KIND_NOTIFICATION;
   gint64 lane;
 
-  yq_push_kind_from_string (column_text (stmt, connector_column + 1), &kind);
+  yq_push_kind_from_string (yq_store_column_text (stmt, connector_column + 1), &kind);
   if (data->one_lane)
     return sqlite3_column_int64 (stmt, connector_column) != data->lane_connector ||
            kind != data->lane_kind;
@@ -1622,7 +1603,7 @@ fill_batch (YqStore          *store,
           sqlite3_bind_int64 (stmt, 1, delivery->depends_on);
           rc = sqlite3_step (stmt);
           if (rc == SQLITE_ROW)
-            ref = column_dup_nullable (stmt, 0);
+            ref = yq_store_column_dup (stmt, 0);
           sqlite3_reset (stmt);
           if (rc != SQLITE_ROW && rc != SQLITE_DONE)
             {
@@ -1682,7 +1663,7 @@ claim_resumable (YqStore    *store,
         continue;
       message_id = sqlite3_column_int64 (stmt, 0);
       target_id = sqlite3_column_int64 (stmt, 1);
-      event = g_strdup (column_text (stmt, 2));
+      event = g_strdup (yq_store_column_text (stmt, 2));
       found = TRUE;
       break;
     }
@@ -1815,7 +1796,7 @@ claim_in_transaction (YqStore   *store,
         continue;
       message_id = sqlite3_column_int64 (stmt, 0);
       target_id = sqlite3_column_int64 (stmt, 1);
-      event = g_strdup (column_text (stmt, 2));
+      event = g_strdup (yq_store_column_text (stmt, 2));
       found = TRUE;
       break;
     }
@@ -2418,7 +2399,7 @@ yq_push_deliveries_count (YqStore  *store,
     {
       YqDeliveryState state;
 
-      if (yq_delivery_state_from_string (column_text (stmt, 0), &state))
+      if (yq_delivery_state_from_string (yq_store_column_text (stmt, 0), &state))
         counts[state] = (guint) sqlite3_column_int64 (stmt, 1);
     }
   sqlite3_reset (stmt);

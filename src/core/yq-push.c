@@ -36,25 +36,6 @@
 
 G_DEFINE_QUARK (yq-push-error-quark, yq_push_error)
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
-static char *
-column_dup_nullable (sqlite3_stmt *stmt,
-                     int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    return NULL;
-
-  return g_strdup (column_text (stmt, column));
-}
-
 static gint64
 now_seconds (void)
 {
@@ -259,8 +240,8 @@ rule_from_row (sqlite3_stmt *stmt)
   YqPushRule *rule = yq_push_rule_new ();
 
   rule->id = sqlite3_column_int64 (stmt, 0);
-  rule->name = g_strdup (column_text (stmt, 1));
-  rule->source = column_dup_nullable (stmt, 2);
+  rule->name = g_strdup (yq_store_column_text (stmt, 1));
+  rule->source = yq_store_column_dup (stmt, 2);
   rule->enabled = sqlite3_column_int (stmt, 3) != 0;
   rule->created_at = sqlite3_column_int64 (stmt, 4);
   rule->updated_at = sqlite3_column_int64 (stmt, 5);
@@ -291,9 +272,9 @@ load_targets (YqStore     *store,
       target->id = sqlite3_column_int64 (stmt, 0);
       target->connector_id = sqlite3_column_int64 (stmt, 1);
       target->app_id = sqlite3_column_int64 (stmt, 2);
-      if (!yq_push_kind_from_string (column_text (stmt, 3), &target->kind))
+      if (!yq_push_kind_from_string (yq_store_column_text (stmt, 3), &target->kind))
         target->kind = YQ_PUSH_KIND_NOTIFICATION;
-      target->yzj_pub_id = column_dup_nullable (stmt, 4);
+      target->yzj_pub_id = yq_store_column_dup (stmt, 4);
       target->zwdd_spacing = (guint) sqlite3_column_int64 (stmt, 6);
       target->has_pub_key = sqlite3_column_type (stmt, 5) != SQLITE_NULL;
       g_ptr_array_add (rule->targets, target);
@@ -467,9 +448,9 @@ get_connector_info (YqStore         *store,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      *kind = g_str_equal (column_text (stmt, 0), "yzj") ? YQ_PLATFORM_KIND_YZJ
+      *kind = g_str_equal (yq_store_column_text (stmt, 0), "yzj") ? YQ_PLATFORM_KIND_YZJ
                                                          : YQ_PLATFORM_KIND_ZWDD;
-      *name = g_strdup (column_text (stmt, 1));
+      *name = g_strdup (yq_store_column_text (stmt, 1));
     }
   sqlite3_reset (stmt);
 
@@ -525,7 +506,7 @@ check_target (YqStore             *store,
       if (rc == SQLITE_ROW)
         {
           app_connector = sqlite3_column_int64 (stmt, 0);
-          app_name = g_strdup (column_text (stmt, 1));
+          app_name = g_strdup (yq_store_column_text (stmt, 1));
         }
       sqlite3_reset (stmt);
       if (rc == SQLITE_DONE)
@@ -1342,8 +1323,8 @@ yq_push_tokens_list (YqStore  *store,
       YqPushToken *token = g_new0 (YqPushToken, 1);
 
       token->id = sqlite3_column_int64 (stmt, 0);
-      token->name = g_strdup (column_text (stmt, 1));
-      token->prefix = g_strdup (column_text (stmt, 2));
+      token->name = g_strdup (yq_store_column_text (stmt, 1));
+      token->prefix = g_strdup (yq_store_column_text (stmt, 2));
       token->created_at = sqlite3_column_int64 (stmt, 3);
       token->last_used_at = sqlite3_column_int64 (stmt, 4);
       token->revoked_at = sqlite3_column_int64 (stmt, 5);
@@ -1384,7 +1365,7 @@ token_revoke_in_transaction (YqStore   *store,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      name = g_strdup (column_text (stmt, 0));
+      name = g_strdup (yq_store_column_text (stmt, 0));
       revoked = sqlite3_column_type (stmt, 1) != SQLITE_NULL;
     }
   sqlite3_reset (stmt);

@@ -28,6 +28,13 @@ void           yq_store_unlock        (YqStoreLocker *locker);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (YqStoreLocker, yq_store_unlock)
 
+/* Column readers: a NULL text column reads as "" (yq_store_column_text) or
+ * as %NULL (yq_store_column_dup, newly allocated). */
+const char   *yq_store_column_text    (sqlite3_stmt *stmt,
+                                       int           column);
+char         *yq_store_column_dup     (sqlite3_stmt *stmt,
+                                       int           column);
+
 sqlite3_stmt *yq_store_prepare        (YqStore     *self,
                                        const char  *sql,
                                        GError     **error);

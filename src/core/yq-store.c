@@ -362,6 +362,25 @@ yq_store_prepare (YqStore     *self,
   return stmt;
 }
 
+const char *
+yq_store_column_text (sqlite3_stmt *stmt,
+                      int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text != NULL ? text : "";
+}
+
+char *
+yq_store_column_dup (sqlite3_stmt *stmt,
+                     int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NULL;
+
+  return g_strdup (yq_store_column_text (stmt, column));
+}
+
 gboolean
 yq_store_run (YqStore      *self,
               sqlite3_stmt *stmt,
