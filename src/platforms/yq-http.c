@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -154,6 +156,30 @@ yq_http_token_refresh_margin (gint64 expires_in_s)
   if (expires_in_s <= 0)
     return 0;
   return MIN (300, expires_in_s / 5);
+}
+
+void
+yq_http_socket_set_no_delay (GSocket *socket)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (G_IS_SOCKET (socket));
+
+  if (g_socket_get_family (socket) != G_SOCKET_FAMILY_IPV4 &&
+      g_socket_get_family (socket) != G_SOCKET_FAMILY_IPV6)
+    return;
+  if (!g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, &error))
+    g_debug ("Cannot set TCP_NODELAY: %s", error->message);
+}
+
+static void
+network_event_cb (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+    yq_http_socket_set_no_delay (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1549,6 +1575,14 @@ send_step_send (GTask *task)
       send_return_error (task, error);
       return;
     }
+
+  /* Every request may be sent again: timeouts and reset connections are
+   * retried, and writes carry the platform's idempotency keys. So it may
+   * also go over a kept-alive connection; libsoup opens a new connection
+   * for each request it has to treat as non-idempotent (any POST), which
+   * is a TLS handshake per call in production. */
+  soup_message_add_flags (sd->msg, SOUP_MESSAGE_IDEMPOTENT);
+  g_signal_connect (sd->msg, "network-event", G_CALLBACK (network_event_cb), NULL);
 
   sd->attempts++;
   sd->http->calls++;

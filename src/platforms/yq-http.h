@@ -56,6 +56,10 @@ gint64   yq_http_backoff_delay        (guint          retry,
                                        gint64         cap_us,
                                        guint32        random);
 gint64   yq_http_token_refresh_margin (gint64         expires_in_s);
+/* Sends small writes at once (TCP_NODELAY). libsoup writes a request or an
+ * answer as headers, then body; without it the body waits for the peer's
+ * delayed acknowledgement of the headers. */
+void     yq_http_socket_set_no_delay  (GSocket       *socket);
 
 /* ---- Requests -------------------------------------------------------- */
 

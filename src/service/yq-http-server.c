@@ -33,6 +33,7 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "yq-http.h"
 #include "yq-http-server.h"
 #include "yq-login-flow.h"
 #include "yq-page-text.h"
@@ -1510,6 +1511,20 @@ intake_cb (SoupServer        *server,
 
 /* Dispatch ----------------------------------------------------------------------- */
 
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL && g_object_get_data (G_OBJECT (socket), "yq-no-delay") == NULL)
+    {
+      yq_http_socket_set_no_delay (socket);
+      g_object_set_data (G_OBJECT (socket), "yq-no-delay", GINT_TO_POINTER (TRUE));
+    }
+}
+
 static gboolean
 is_token (const char *text,
           gsize       length)
@@ -1706,6 +1721,7 @@ yq_http_server_listen (YqHttpServer  *self,
 
   socket_address = g_inet_socket_address_new (inet, port);
   server = soup_server_new ("server-header", "yunqiao", NULL);
+  g_signal_connect (server, "request-started", G_CALLBACK (request_started_cb), NULL);
   soup_server_add_handler (server, NULL, server_cb, self, NULL);
   soup_server_add_early_handler (server, INTAKE_PATH, intake_early_cb, self, NULL);
   soup_server_add_handler (server, INTAKE_PATH, intake_cb, self, NULL);
