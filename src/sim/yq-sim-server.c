@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "yq-sim-admin.h"
@@ -914,9 +916,18 @@ request_started_cb (SoupServer        *server,
                     gpointer           user_data)
 {
   gint64 *started = g_new (gint64, 1);
+  GSocket *socket = soup_server_message_get_socket (msg);
 
   *started = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), "yq-sim-started", started, g_free);
+
+  /* As the platforms' gateways: an answer's body does not wait for the
+   * client to acknowledge its headers (TCP_NODELAY), once per connection. */
+  if (socket != NULL && g_object_get_data (G_OBJECT (socket), "yq-sim-no-delay") == NULL)
+    {
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+      g_object_set_data (G_OBJECT (socket), "yq-sim-no-delay", GINT_TO_POINTER (TRUE));
+    }
 }
 
 /**

@@ -115,6 +115,8 @@ struct _YqSimYzj
   GHashTable  *refresh;
   GHashTable  *tickets;
   GHashTable  *pub_froms;
+  /* when expired replay keys were last dropped */
+  gint64       pub_froms_swept;
   GHashTable  *todos;
   GHashTable  *todo_groups;
   GHashTable  *checks;
@@ -2459,8 +2461,12 @@ handle_pubsend (YqSimYzj     *self,
   if (!check_pub_msg (req, type, msg))
     return;
 
-  if (g_hash_table_size (self->pub_froms) > 1024)
-    g_hash_table_foreach_remove (self->pub_froms, replay_expired_cb, &now);
+  /* Swept now and then, not on every message: a sweep walks them all. */
+  if (g_hash_table_size (self->pub_froms) > 1024 && now - self->pub_froms_swept >= REPLAY_USEC / 10)
+    {
+      g_hash_table_foreach_remove (self->pub_froms, replay_expired_cb, &now);
+      self->pub_froms_swept = now;
+    }
   expiry = g_new (gint64, 1);
   *expiry = now + REPLAY_USEC;
   g_hash_table_replace (self->pub_froms, g_steal_pointer (&replay_key), expiry);
