@@ -38,7 +38,7 @@ typedef enum
 } YqConnectorSecret;
 
 #define YQ_CONNECTOR_QPS_MIN 1
-#define YQ_CONNECTOR_QPS_MAX 1000
+#define YQ_CONNECTOR_QPS_MAX 10000
 
 #define YQ_TYPE_CONNECTOR (yq_connector_get_type ())
 

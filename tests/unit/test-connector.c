@@ -61,7 +61,7 @@ static const ValidationRow validation_rows[] = {
     APP_SECRET, NULL, VALID, 0 },
   { "qps at the lower bound", ZWDD, "Q1", "1", NULL, "a", 1, FALSE, FALSE,
     APP_SECRET, NULL, VALID, 0 },
-  { "qps at the upper bound", ZWDD, "Q2", "1", NULL, "a", 1000, FALSE, FALSE,
+  { "qps at the upper bound", ZWDD, "Q2", "1", NULL, "a", 10000, FALSE, FALSE,
     APP_SECRET, NULL, VALID, 0 },
   { "internationalised host name", YZJP, "IDN", "1", "https://云之家.中国/api", "a", 0,
     FALSE, FALSE, APP_SECRET, DIR_SECRET, VALID, 0 },
@@ -140,11 +140,11 @@ static const ValidationRow validation_rows[] = {
   /* Rate limit */
   { "qps 0", ZWDD, "Q", "1", NULL, "a", G_MAXUINT, FALSE, FALSE,
     APP_SECRET, NULL, YQ_CONNECTOR_FIELD_QPS, 1 },
-  { "qps 1001", ZWDD, "Q", "1", NULL, "a", 1001, FALSE, FALSE,
+  { "qps 10001", ZWDD, "Q", "1", NULL, "a", 10001, FALSE, FALSE,
     APP_SECRET, NULL, YQ_CONNECTOR_FIELD_QPS, 1 },
 
   /* Everything at once, reported in field order */
-  { "empty yzj private connector", YZJP, "", "", NULL, "", 5000, FALSE, FALSE,
+  { "empty yzj private connector", YZJP, "", "", NULL, "", 50000, FALSE, FALSE,
     NULL, NULL, YQ_CONNECTOR_FIELD_NAME, 7 },
 };
 
@@ -240,7 +240,7 @@ test_validation_messages (void)
   yq_connector_set_api_base (connector, "https://yzj.example.com");
   yq_connector_check (connector, APP_SECRET, DIR_SECRET, &error);
   g_assert_error (error, YQ_CONNECTOR_ERROR, YQ_CONNECTOR_FIELD_QPS);
-  g_assert_nonnull (strstr (error->message, "between 1 and 1000"));
+  g_assert_nonnull (strstr (error->message, "between 1 and 10000"));
 }
 
 static void

@@ -189,6 +189,15 @@ write_data_for_version (YqStore *store,
               "INSERT INTO connectors (kind, preset, name, tenant_id, api_base, app_key, "
               "directory_readonly, qps, created_at, updated_at) VALUES ('yzj', 'yzj-public', "
               "'Old connector', '12345', 'https://www.yunzhijia.com', 'app1', 1, 10, 100, 200)");
+  if (version >= 1)
+    {
+      /* A deleted connector: its ID is not handed out again. */
+      raw_exec (db,
+                "INSERT INTO connectors (kind, preset, name, tenant_id, api_base, app_key, "
+                "directory_readonly, qps, created_at, updated_at) VALUES ('yzj', 'yzj-public', "
+                "'Deleted connector', '6', 'https://www.yunzhijia.com', 'app2', 1, 10, 100, 200)");
+      raw_exec (db, "DELETE FROM connectors WHERE tenant_id = '6'");
+    }
   if (version >= 2)
     {
       g_autoptr(GError) error = NULL;
@@ -225,6 +234,10 @@ check_data_for_version (YqStore *store,
 
       g_assert_cmpstr (name, ==, "Old connector");
       g_assert_cmpint (raw_int (db, "SELECT updated_at FROM connectors"), ==, 200);
+      g_assert_cmpint (raw_int (db, "SELECT qps FROM connectors"), ==, 10);
+      g_assert_cmpint (raw_int (db, "SELECT seq FROM sqlite_sequence WHERE name = 'connectors'"),
+                       ==, 2);
+      g_assert_cmpint (raw_int (db, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
     }
   if (version >= 2)
     {
@@ -293,8 +306,12 @@ test_migrate_from_every_version (Fixture       *f,
         raw_exec (yq_store_get_db (store),
                   "INSERT INTO connectors (kind, preset, name, tenant_id, api_base, app_key, "
                   "directory_readonly, qps, created_at, updated_at) VALUES ('zwdd', 'zwdd-zj', "
-                  "'New connector', '1', 'https://openplatform-pro.ding.zj.gov.cn', 'k', 0, 20, "
-                  "1, 1)");
+                  "'New connector', '1', 'https://openplatform-pro.ding.zj.gov.cn', 'k', 0, "
+                  "10000, 1, 1)");
+        if (version >= 1)
+          g_assert_cmpint (raw_int (yq_store_get_db (store),
+                                    "SELECT id FROM connectors WHERE name = 'New connector'"),
+                           ==, 3);
         g_assert_true (yq_store_audit (store, NULL, "test.new", NULL, NULL, &error));
         g_assert_no_error (error);
       }
