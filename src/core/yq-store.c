@@ -21,6 +21,26 @@
 #define BEGIN_ATTEMPTS 3
 /* "YQDB", so that a database from another program is recognised as such. */
 #define YQ_APPLICATION_ID 0x59514442
+/* WAL pages (4 KiB each) after which a checkpoint copies them into the
+ * database: SQLite's own default. The WAL only starts over once a
+ * checkpoint has copied all of it between two writes, which steady
+ * writing never allows the background checkpointer; past the second
+ * figure the committing thread checkpoints what is left itself. */
+#define CHECKPOINT_PAGES        1000
+#define CHECKPOINT_INLINE_PAGES 4000
+
+/* A thread with its own connection that copies the WAL into the database,
+ * so that the writes of the thread that commits never wait for it. */
+typedef struct
+{
+  GMutex    mutex;
+  GCond     cond;
+  char     *path;
+  GThread  *thread;
+  gboolean  requested;
+  gboolean  stopping;
+  guint     n_done;
+} Checkpointer;
 
 struct _YqStore
 {
@@ -40,6 +60,10 @@ struct _YqStore
   GThread    *lock_owner;
   guint       lock_depth;
   guint       transaction_depth;
+
+  Checkpointer *checkpointer;
+  /* the WAL's size at the last request to the checkpointer */
+  int           checkpoint_requested_at;
 };
 
 G_DEFINE_FINAL_TYPE (YqStore, yq_store, G_TYPE_OBJECT)
@@ -185,11 +209,173 @@ yq_store_unlock (YqStoreLocker *locker)
   store_unlock ((YqStore *) locker);
 }
 
+/* Background checkpoints ------------------------------------------------------ */
+
+static gpointer
+checkpointer_thread (gpointer user_data)
+{
+  Checkpointer *checkpointer = user_data;
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (checkpointer->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    g_warning ("Cannot open %s to checkpoint it: %s", checkpointer->path, sqlite3_errstr (rc));
+  else
+    {
+      sqlite3_busy_timeout (db, DEFAULT_BUSY_TIMEOUT_MS);
+      /* A connection finds the database in WAL mode when it first reads
+       * it; until then a checkpoint does nothing. */
+      rc = sqlite3_exec (db, "PRAGMA journal_mode", NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        g_warning ("Cannot read %s to checkpoint it: %s", checkpointer->path, sqlite3_errstr (rc));
+    }
+
+  g_mutex_lock (&checkpointer->mutex);
+  for (;;)
+    {
+      int n_log = 0;
+      int n_copied = 0;
+
+      while (!checkpointer->requested && !checkpointer->stopping)
+        g_cond_wait (&checkpointer->cond, &checkpointer->mutex);
+      if (checkpointer->stopping)
+        break;
+      checkpointer->requested = FALSE;
+      g_mutex_unlock (&checkpointer->mutex);
+
+      /* PASSIVE: copies what no reader still needs, and never holds a
+       * writer up; what is left goes with the next request. */
+      rc = db != NULL ? sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log,
+                                                   &n_copied)
+                      : SQLITE_CANTOPEN;
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        g_debug ("Checkpoint of %s failed: %s", checkpointer->path, sqlite3_errstr (rc));
+
+      g_mutex_lock (&checkpointer->mutex);
+      checkpointer->n_done++;
+      g_cond_broadcast (&checkpointer->cond);
+    }
+  g_mutex_unlock (&checkpointer->mutex);
+
+  sqlite3_close_v2 (db);
+  return NULL;
+}
+
+static void
+checkpointer_request (Checkpointer *checkpointer)
+{
+  g_mutex_lock (&checkpointer->mutex);
+  checkpointer->requested = TRUE;
+  g_cond_signal (&checkpointer->cond);
+  g_mutex_unlock (&checkpointer->mutex);
+}
+
+static void
+checkpointer_free (Checkpointer *checkpointer)
+{
+  g_mutex_lock (&checkpointer->mutex);
+  checkpointer->stopping = TRUE;
+  g_cond_broadcast (&checkpointer->cond);
+  g_mutex_unlock (&checkpointer->mutex);
+  g_thread_join (checkpointer->thread);
+
+  g_mutex_clear (&checkpointer->mutex);
+  g_cond_clear (&checkpointer->cond);
+  g_free (checkpointer->path);
+  g_free (checkpointer);
+}
+
+/* Called after each commit of the store's connection. */
+static int
+wal_hook_cb (gpointer    user_data,
+             sqlite3    *db,
+             const char *name,
+             int         n_pages)
+{
+  YqStore *self = user_data;
+
+  /* The WAL started over after a complete checkpoint. */
+  if (n_pages < self->checkpoint_requested_at)
+    self->checkpoint_requested_at = 0;
+
+  if (n_pages >= CHECKPOINT_INLINE_PAGES)
+    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  else if (n_pages >= CHECKPOINT_PAGES &&
+           n_pages - self->checkpoint_requested_at >= CHECKPOINT_PAGES / 4)
+    {
+      /* Until the WAL starts over it stays this long: ask again only
+       * when it has grown, not after every commit. */
+      self->checkpoint_requested_at = n_pages;
+      checkpointer_request (self->checkpointer);
+    }
+
+  return SQLITE_OK;
+}
+
+/**
+ * yq_store_checkpoint_in_background:
+ * @self: a store
+ *
+ * Moves the store's WAL checkpoints to a thread of their own. SQLite runs
+ * them in the commit that fills the WAL, which then waits for the copy
+ * and its fsyncs; a process that answers requests (the service) should
+ * not. Other connections to the database keep checkpointing as usual.
+ */
+void
+yq_store_checkpoint_in_background (YqStore *self)
+{
+  Checkpointer *checkpointer;
+
+  g_return_if_fail (YQ_IS_STORE (self));
+
+  if (self->checkpointer != NULL)
+    return;
+
+  checkpointer = g_new0 (Checkpointer, 1);
+  g_mutex_init (&checkpointer->mutex);
+  g_cond_init (&checkpointer->cond);
+  checkpointer->path = g_strdup (self->path);
+  checkpointer->thread = g_thread_new ("yq-checkpoint", checkpointer_thread, checkpointer);
+  self->checkpointer = checkpointer;
+
+  /* Replaces SQLite's automatic checkpoints on this connection. */
+  store_lock (self);
+  sqlite3_wal_hook (self->db, wal_hook_cb, self);
+  store_unlock (self);
+}
+
+/**
+ * yq_store_get_n_checkpoints:
+ * @self: a store
+ *
+ * Returns: how many background checkpoints have run
+ */
+guint
+yq_store_get_n_checkpoints (YqStore *self)
+{
+  guint n;
+
+  g_return_val_if_fail (YQ_IS_STORE (self), 0);
+
+  if (self->checkpointer == NULL)
+    return 0;
+
+  g_mutex_lock (&self->checkpointer->mutex);
+  n = self->checkpointer->n_done;
+  g_mutex_unlock (&self->checkpointer->mutex);
+
+  return n;
+}
+
 static void
 yq_store_finalize (GObject *object)
 {
   YqStore *self = (YqStore *) object;
 
+  /* Before the connection goes: closing the last one checkpoints all. */
+  g_clear_pointer (&self->checkpointer, checkpointer_free);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {

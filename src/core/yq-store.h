@@ -64,6 +64,8 @@ const char  *yq_store_get_path                 (YqStore      *self);
 const char  *yq_store_get_data_dir             (YqStore      *self);
 int          yq_store_get_schema_version       (YqStore      *self);
 int          yq_store_get_latest_schema_version (void);
+void         yq_store_checkpoint_in_background (YqStore      *self);
+guint        yq_store_get_n_checkpoints        (YqStore      *self);
 /* BEGIN IMMEDIATE (waiting for other processes' writers), or a SAVEPOINT
  * when nested. Returns FALSE with @error set when something failed, and FALSE
  * with @error unset when @func returned FALSE without an error (a plain

@@ -207,6 +207,8 @@ yq_service_load (YqService  *self,
   store = yq_store_open_in_dir (self->data_dir, error);
   if (store == NULL)
     return FALSE;
+  /* Intake answers after its commit: no commit here waits for a checkpoint. */
+  yq_store_checkpoint_in_background (store);
 
   connectors = yq_connectors_list (store, error);
   if (connectors == NULL)

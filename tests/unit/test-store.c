@@ -318,6 +318,73 @@ test_migrate_from_every_version (Fixture       *f,
     }
 }
 
+static goffset
+file_size (const char *path)
+{
+  GStatBuf buf;
+
+  g_assert_cmpint (g_stat (path, &buf), ==, 0);
+  return buf.st_size;
+}
+
+/* With checkpoints in the background, the committing connection never
+ * copies the WAL into the database itself: the checkpointer does, once
+ * the WAL has grown past SQLite's usual threshold. */
+static void
+test_background_checkpoints (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(YqStore) store = yq_store_open (f->db_path, &error);
+  g_autofree char *wal_path = g_strconcat (f->db_path, "-wal", NULL);
+  sqlite3 *db;
+  goffset initial;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  db = yq_store_get_db (store);
+  yq_store_checkpoint_in_background (store);
+  raw_exec (db, "CREATE TABLE filler (data BLOB)");
+
+  /* Below the threshold: nothing to do yet. */
+  for (guint i = 0; i < 10; i++)
+    raw_exec (db, "INSERT INTO filler VALUES (zeroblob (100000))");
+  g_usleep (100 * 1000);
+  g_assert_cmpuint (yq_store_get_n_checkpoints (store), ==, 0);
+  initial = file_size (f->db_path);
+
+  /* About 1,500 pages: the checkpointer copies them. */
+  for (guint i = 0; i < 50; i++)
+    raw_exec (db, "INSERT INTO filler VALUES (zeroblob (100000))");
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (file_size (f->db_path) < initial + 5000000 && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (yq_store_get_n_checkpoints (store), >, 0);
+  g_assert_cmpint (file_size (f->db_path), >=, initial + 5000000);
+
+  /* Writes in bursts, 25 MB in all: between them the checkpointer
+   * copies the WAL and it starts over, instead of growing. */
+  for (guint round = 0; round < 5; round++)
+    {
+      for (guint i = 0; i < 50; i++)
+        raw_exec (db, "INSERT INTO filler VALUES (zeroblob (100000))");
+      raw_exec (db, "DELETE FROM filler");
+      g_usleep (100 * 1000);
+    }
+  g_assert_cmpint (file_size (wal_path), <, 25000000);
+
+  /* Writes without a pause, 100 MB: the committing thread finishes the
+   * checkpoint itself once the WAL passes 4,000 pages. */
+  for (guint round = 0; round < 20; round++)
+    {
+      for (guint i = 0; i < 50; i++)
+        raw_exec (db, "INSERT INTO filler VALUES (zeroblob (100000))");
+      raw_exec (db, "DELETE FROM filler");
+    }
+  g_assert_cmpint (file_size (wal_path), <, 25000000);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM filler"), ==, 0);
+}
+
 static void
 test_reopen_keeps_data (Fixture       *f,
                         gconstpointer  data)
@@ -1142,6 +1209,7 @@ main (int   argc,
   ADD ("/store/migrate/from-every-version", test_migrate_from_every_version);
   ADD ("/store/migrate/failure-rolls-back", test_failed_migration);
   ADD ("/store/reopen", test_reopen_keeps_data);
+  ADD ("/store/background-checkpoints", test_background_checkpoints);
   ADD ("/store/data-dir", test_data_dir);
   ADD ("/store/concurrent/two-connections", test_two_connections);
   ADD ("/store/concurrent/busy-timeout", test_busy_timeout);
