@@ -16,8 +16,8 @@
  * connector and a kind of target). 政务钉钉 work notifications go one at a
  * time: the platform forbids concurrent calls. The connector's request
  * rate holds for all of a lane's calls together. */
-#define MAX_IN_FLIGHT    8
-#define LANE_IN_FLIGHT   4
+#define MAX_IN_FLIGHT    16
+#define LANE_IN_FLIGHT   8
 /* Deliveries per batch: the recipients one platform call takes (政务钉钉
  * work notifications: 1000; 云之家: 100 todo params per call, and public-
  * account messages kept as small). Todos on 政务钉钉 are one call per
@@ -46,6 +46,9 @@ struct _YqPushDispatcher
   GHashTable              *busy;
   guint                    n_in_flight;
   guint                    n_done;
+  /* BatchRun: ended, their outcomes not recorded yet */
+  GPtrArray               *finished;
+  guint                    flush_id;
   guint                    pump_id;
   guint                    timeout_id;
   guint                    idle_poll_ms;
@@ -411,50 +414,12 @@ sub_call_fail_all (SubCall      *call,
                 error_is_final (error));
 }
 
+/* The run's slot is free again, unless it belongs to an earlier start. */
 static void
-run_complete (BatchRun *run)
+run_release (BatchRun *run)
 {
   YqPushDispatcher *self = run->self;
-  guint n = run->batch->deliveries->len;
 
-  if (run->cancelled)
-    {
-      /* Left SENDING: the next start resumes the attempt. */
-      g_debug ("batch of %u deliveries cancelled; it is resumed at the next start", n);
-    }
-  else
-    {
-      g_autoptr(GError) error = NULL;
-      guint n_delivered = 0;
-      guint n_failed = 0;
-      guint n_dead = 0;
-
-      for (guint i = 0; i < n; i++)
-        {
-          const YqDeliveryOutcome *outcome = &run->outcomes[i];
-
-          if (outcome->delivered)
-            n_delivered++;
-          else
-            {
-              n_failed++;
-              if (outcome->final || run_delivery (run, i)->attempts >= YQ_PUSH_MAX_ATTEMPTS)
-                n_dead++;
-            }
-        }
-
-      if (yq_push_deliveries_finish (run->store, run->outcomes, n, now_ms (self) / 1000, &error))
-        {
-          self->n_done += n_delivered + n_dead;
-          g_info ("push batch on connector %lld: %u delivered, %u failed (%u for good) in "
-                  "%lld ms", (long long) run->connector_id, n_delivered, n_failed, n_dead,
-                  (long long) ((g_get_monotonic_time () - run->started_us) / 1000));
-        }
-      else
-        g_warning ("Could not record the outcome of %u push deliveries: %s", n, error->message);
-    }
-
-  /* A batch of an earlier start no longer counts. */
   if (self->cancellable != NULL && run->cancellable == self->cancellable)
     {
       g_assert (self->n_in_flight > 0);
@@ -462,8 +427,116 @@ run_complete (BatchRun *run)
       lane_release (self, run->lane);
       schedule_pump (self);
     }
+}
 
-  batch_run_free (run);
+static void
+run_log (BatchRun *run)
+{
+  guint n = run->batch->deliveries->len;
+  guint n_delivered = 0;
+  guint n_failed = 0;
+  guint n_dead = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const YqDeliveryOutcome *outcome = &run->outcomes[i];
+
+      if (outcome->delivered)
+        n_delivered++;
+      else
+        {
+          n_failed++;
+          if (outcome->final || run_delivery (run, i)->attempts >= YQ_PUSH_MAX_ATTEMPTS)
+            n_dead++;
+        }
+    }
+
+  run->self->n_done += n_delivered + n_dead;
+  g_info ("push batch on connector %lld: %u delivered, %u failed (%u for good) in %lld ms",
+          (long long) run->connector_id, n_delivered, n_failed, n_dead,
+          (long long) ((g_get_monotonic_time () - run->started_us) / 1000));
+}
+
+/* Records the outcomes of the batches that ended since the last call, in
+ * one transaction per store. */
+static void
+flush_finished (YqPushDispatcher *self)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  if (self->finished->len == 0)
+    return;
+
+  runs = g_steal_pointer (&self->finished);
+  self->finished = g_ptr_array_new ();
+
+  for (guint i = 0; i < runs->len;)
+    {
+      YqStore *store = ((BatchRun *) g_ptr_array_index (runs, i))->store;
+      g_autoptr(GArray) outcomes = g_array_new (FALSE, FALSE, sizeof (YqDeliveryOutcome));
+      g_autoptr(GError) error = NULL;
+      gboolean recorded;
+      guint end;
+
+      for (end = i; end < runs->len; end++)
+        {
+          BatchRun *run = g_ptr_array_index (runs, end);
+
+          if (run->store != store)
+            break;
+          g_array_append_vals (outcomes, run->outcomes, run->batch->deliveries->len);
+        }
+
+      recorded = yq_push_deliveries_finish (store, (const YqDeliveryOutcome *) outcomes->data,
+                                            outcomes->len, now_ms (self) / 1000, &error);
+      if (!recorded)
+        g_warning ("Could not record the outcome of %u push deliveries: %s", outcomes->len,
+                   error->message);
+
+      for (; i < end; i++)
+        {
+          BatchRun *run = g_ptr_array_index (runs, i);
+
+          if (recorded)
+            run_log (run);
+          run_release (run);
+          batch_run_free (run);
+        }
+    }
+}
+
+static gboolean
+flush_cb (gpointer user_data)
+{
+  YqPushDispatcher *self = user_data;
+
+  self->flush_id = 0;
+  flush_finished (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_complete (BatchRun *run)
+{
+  YqPushDispatcher *self = run->self;
+
+  if (run->cancelled)
+    {
+      /* Left SENDING: the next start resumes the attempt. */
+      g_debug ("batch of %u deliveries cancelled; it is resumed at the next start",
+               run->batch->deliveries->len);
+      run_release (run);
+      batch_run_free (run);
+      return;
+    }
+
+  /* Batches that end together are recorded together, from the next
+   * iteration of the main loop. */
+  g_ptr_array_add (self->finished, run);
+  if (self->flush_id == 0)
+    self->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT, flush_cb, self, NULL);
 }
 
 static void
@@ -932,17 +1005,19 @@ max_batch_for (YqConnector *connector)
                                                                    : MAX_BATCH_ZWDD;
 }
 
-/* Claims one batch of @connector's deliveries of @kind, or %NULL: the
- * batch fits its platform, and notifications spaced minutes apart never
- * hold the connector's todos up. */
-static YqDeliveryBatch *
+/* Claims up to @max_batches batches of @connector's deliveries of @kind
+ * in one transaction: each fits its platform, and notifications spaced
+ * minutes apart never hold the connector's todos up. */
+static GPtrArray *
 claim_for (YqPushDispatcher  *self,
            YqConnector       *connector,
            YqPushKind         kind,
+           guint              max_batches,
            GError           **error)
 {
   return yq_push_deliveries_claim_lane (self->store, now_ms (self), max_batch_for (connector),
-                                        yq_connector_get_id (connector), kind, error);
+                                        max_batches, yq_connector_get_id (connector), kind,
+                                        error);
 }
 
 static gboolean
@@ -977,28 +1052,34 @@ pump_cb (gpointer user_data)
                kind <= YQ_PUSH_KIND_TODO && self->n_in_flight < MAX_IN_FLIGHT; kind++)
             {
               gint64 lane = YQ_PUSH_LANE (yq_connector_get_id (connector), kind);
-              YqDeliveryBatch *batch;
+              guint limit = lane_limit (connector, kind);
+              g_autoptr(GPtrArray) batches = NULL;
 
-              if (lane_in_flight (self, lane) >= lane_limit (connector, kind))
+              if (lane_in_flight (self, lane) >= limit)
                 continue;
 
-              batch = claim_for (self, connector, kind, &error);
-              if (error != NULL)
+              batches = claim_for (self, connector, kind,
+                                   MIN (limit - lane_in_flight (self, lane),
+                                        MAX_IN_FLIGHT - self->n_in_flight),
+                                   &error);
+              if (batches == NULL)
                 {
                   g_warning ("Could not claim push deliveries: %s", error->message);
                   arm_timer (self, STORE_RETRY_MS);
                   return G_SOURCE_REMOVE;
                 }
-              if (batch == NULL)
-                continue;
-              if (batch->deliveries->len == 0)
-                {
-                  yq_delivery_batch_free (batch);
-                  continue;
-                }
 
-              start_batch (self, connector, batch);
-              progress = TRUE;
+              for (guint b = 0; b < batches->len; b++)
+                {
+                  YqDeliveryBatch *batch = g_ptr_array_index (batches, b);
+
+                  if (batch->deliveries->len == 0)
+                    continue;
+                  /* start_batch() takes it */
+                  g_ptr_array_index (batches, b) = NULL;
+                  start_batch (self, connector, batch);
+                  progress = TRUE;
+                }
             }
         }
     }
@@ -1042,6 +1123,7 @@ yq_push_dispatcher_finalize (GObject *object)
   g_clear_object (&self->secrets);
   g_hash_table_unref (self->platforms);
   g_hash_table_unref (self->busy);
+  g_ptr_array_unref (self->finished);
 
   G_OBJECT_CLASS (yq_push_dispatcher_parent_class)->finalize (object);
 }
@@ -1061,6 +1143,7 @@ yq_push_dispatcher_init (YqPushDispatcher *self)
   self->platforms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   /* lane → batches in flight */
   self->busy = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->finished = g_ptr_array_new ();
 }
 
 /* Public API -------------------------------------------------------------------- */
@@ -1121,6 +1204,8 @@ yq_push_dispatcher_stop (YqPushDispatcher *self)
   if (self->cancellable == NULL)
     return;
 
+  /* What ended is recorded; what is still out is resumed next time. */
+  flush_finished (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->pump_id, g_source_remove);

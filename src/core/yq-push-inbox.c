@@ -1550,6 +1550,9 @@ typedef struct
   gboolean     one_lane;
   gint64       lane_connector;
   YqPushKind   lane_kind;
+  /* Todo events whose todo will never exist are skipped once per
+   * transaction. */
+  gboolean     skipped_orphans;
 
   YqDeliveryBatch *batch;
 } ClaimData;
@@ -1720,6 +1723,33 @@ claim_resumable (YqStore    *store,
   return TRUE;
 }
 
+/* Todo events whose todo will never exist (it went dead, unbound or
+ * skipped) have nothing to do. */
+static gboolean
+skip_orphaned_events (YqStore  *store,
+                      gint64    now,
+                      GError  **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = yq_store_prepare (store,
+                           "UPDATE push_deliveries INDEXED BY push_deliveries_waiting "
+                           "SET state = 'skipped', last_error = ?1, "
+                           "updated_at = ?2 "
+                           "WHERE state IN ('pending', 'retry') "
+                           "AND event IN ('todo.done', 'todo.cancelled') "
+                           "AND (depends_on IS NULL OR (SELECT t.state FROM push_deliveries t "
+                           "WHERE t.id = push_deliveries.depends_on) "
+                           "IN ('dead', 'unbound', 'skipped'))",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, REASON_TODO_NOT_CREATED, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, now);
+
+  return yq_store_run (store, stmt, _("Could not update the push deliveries"), error);
+}
+
 static gboolean
 claim_in_transaction (YqStore   *store,
                       gpointer   user_data,
@@ -1742,22 +1772,12 @@ claim_in_transaction (YqStore   *store,
     return TRUE;
 
   /* Todo events whose todo will never exist have nothing to do. */
-  stmt = yq_store_prepare (store,
-                           "UPDATE push_deliveries INDEXED BY push_deliveries_waiting "
-                           "SET state = 'skipped', last_error = ?1, "
-                           "updated_at = ?2 "
-                           "WHERE state IN ('pending', 'retry') "
-                           "AND event IN ('todo.done', 'todo.cancelled') "
-                           "AND (depends_on IS NULL OR (SELECT t.state FROM push_deliveries t "
-                           "WHERE t.id = push_deliveries.depends_on) "
-                           "IN ('dead', 'unbound', 'skipped'))",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, REASON_TODO_NOT_CREATED, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, now);
-  if (!yq_store_run (store, stmt, _("Could not update the push deliveries"), error))
-    return FALSE;
+  if (!data->skipped_orphans)
+    {
+      if (!skip_orphaned_events (store, now, error))
+        return FALSE;
+      data->skipped_orphans = TRUE;
+    }
 
   /* One lane seeks its own index; otherwise all due rows are walked in
    * order, skipping the busy lanes. */
@@ -1938,53 +1958,97 @@ lane_may_have_work (YqStore    *store,
   return found;
 }
 
+typedef struct
+{
+  ClaimData  claim;
+  guint      max_batches;
+  GPtrArray *batches;
+} ClaimManyData;
+
+static gboolean
+claim_many_in_transaction (YqStore   *store,
+                           gpointer   user_data,
+                           GError   **error)
+{
+  ClaimManyData *data = user_data;
+
+  while (data->batches->len < data->max_batches)
+    {
+      data->claim.batch = NULL;
+      if (!claim_in_transaction (store, &data->claim, error))
+        return FALSE;
+      if (data->claim.batch == NULL)
+        break;
+      g_ptr_array_add (data->batches, g_steal_pointer (&data->claim.batch));
+    }
+
+  return TRUE;
+}
+
 /**
  * yq_push_deliveries_claim_lane:
  * @store: the store
  * @now_ms: Unix milliseconds
- * @max_deliveries: the most deliveries in the batch (at least 1)
+ * @max_deliveries: the most deliveries in a batch (at least 1)
+ * @max_batches: the most batches (at least 1)
  * @connector_id: the lane's connector
  * @kind: the lane's kind of target
  * @error: return location for an error
  *
  * Like yq_push_deliveries_claim() with every other lane busy, but looked
- * up directly: the cost does not grow with the other lanes' queues.
+ * up directly: the cost does not grow with the other lanes' queues. Up to
+ * @max_batches batches are claimed in one transaction, in the order
+ * single claims would take them.
  *
- * Returns: (transfer full) (nullable): the batch, or %NULL (with @error
- *   set on failure, unset when nothing is due)
+ * Returns: (transfer full) (element-type YqDeliveryBatch) (nullable): the
+ *   batches, empty when nothing is due; %NULL with @error set on failure
  */
-YqDeliveryBatch *
+GPtrArray *
 yq_push_deliveries_claim_lane (YqStore     *store,
                                gint64       now_ms,
                                guint        max_deliveries,
+                               guint        max_batches,
                                gint64       connector_id,
                                YqPushKind   kind,
                                GError     **error)
 {
-  ClaimData data = { 0 };
+  ClaimManyData data = { { 0 }, };
+  gboolean may_have_work;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (YQ_IS_STORE (store), NULL);
   g_return_val_if_fail (max_deliveries > 0, NULL);
+  g_return_val_if_fail (max_batches > 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  data.now_ms = now_ms;
-  data.max_deliveries = max_deliveries;
-  data.one_lane = TRUE;
-  data.lane_connector = connector_id;
-  data.lane_kind = kind;
+  data.claim.now_ms = now_ms;
+  data.claim.max_deliveries = max_deliveries;
+  data.claim.one_lane = TRUE;
+  data.claim.lane_connector = connector_id;
+  data.claim.lane_kind = kind;
+  data.max_batches = max_batches;
+  data.batches = g_ptr_array_new_with_free_func ((GDestroyNotify) yq_delivery_batch_free);
 
   /* Most lanes are empty most of the time: a read says so without taking
    * the write lock. */
-  if (!lane_may_have_work (store, &data, error))
-    return NULL;
-
-  if (!yq_store_transaction (store, claim_in_transaction, &data, error))
+  may_have_work = lane_may_have_work (store, &data.claim, &local_error);
+  if (local_error != NULL)
     {
-      g_clear_pointer (&data.batch, yq_delivery_batch_free);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      g_ptr_array_unref (data.batches);
+      return NULL;
+    }
+  if (!may_have_work)
+    return data.batches;
+
+  if (!yq_store_transaction (store, claim_many_in_transaction, &data, error))
+    {
+      g_clear_pointer (&data.claim.batch, yq_delivery_batch_free);
+      g_ptr_array_unref (data.batches);
       return NULL;
     }
 
-  return data.batch;
+  return data.batches;
 }
 
 static gint64

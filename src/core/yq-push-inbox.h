@@ -271,10 +271,13 @@ YqDeliveryBatch *yq_push_deliveries_claim     (YqStore          *store,
                                                guint             max_deliveries,
                                                GHashTable       *busy_lanes,
                                                GError          **error);
-/* The same for one lane: every other lane counts as busy. */
-YqDeliveryBatch *yq_push_deliveries_claim_lane (YqStore         *store,
+/* The same for one lane (every other lane counts as busy), up to
+ * @max_batches batches in one transaction. An empty array when nothing is
+ * due, %NULL on error. */
+GPtrArray       *yq_push_deliveries_claim_lane (YqStore         *store,
                                                 gint64           now_ms,
                                                 guint            max_deliveries,
+                                                guint            max_batches,
                                                 gint64           connector_id,
                                                 YqPushKind       kind,
                                                 GError         **error);

@@ -1322,9 +1322,14 @@ test_claim_batching (Fixture       *f,
 
   /* Looked up by lane: the todo lanes have nothing; the 云之家 notification
    * lane has the first message's delivery. */
-  g_assert_null (yq_push_deliveries_claim_lane (f->store, NOW * 1000, 10, f->zwdd_id,
-                                                YQ_PUSH_KIND_TODO, &error));
-  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) batches = yq_push_deliveries_claim_lane (f->store, NOW * 1000, 10, 4,
+                                                                  f->zwdd_id, YQ_PUSH_KIND_TODO,
+                                                                  &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (batches->len, ==, 0);
+  }
 
   /* Both busy: nothing. Todo lanes are others, and have nothing due. */
   lane = YQ_PUSH_LANE (f->yzj_id, YQ_PUSH_KIND_NOTIFICATION);
@@ -1351,6 +1356,95 @@ test_claim_batching (Fixture       *f,
   g_assert_cmpuint (counts[YQ_DELIVERY_SENDING], ==, 6);
   g_assert_cmpuint (counts[YQ_DELIVERY_PENDING], ==, 1);
   g_assert_cmpuint (counts[YQ_DELIVERY_UNBOUND], ==, 3);
+}
+
+static GPtrArray *
+claim_lane (Fixture *f,
+            gint64   connector_id,
+            guint    max_batches)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *batches = yq_push_deliveries_claim_lane (f->store, NOW * 1000, 10, max_batches,
+                                                      connector_id, YQ_PUSH_KIND_NOTIFICATION,
+                                                      &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (batches);
+  return batches;
+}
+
+static void
+assert_batch (GPtrArray *batches,
+              guint      index,
+              gint64     message_id,
+              gboolean   resumed)
+{
+  const YqDeliveryBatch *batch = g_ptr_array_index (batches, index);
+
+  g_assert_cmpuint (batch->deliveries->len, ==, 2);
+  g_assert_cmpint (batch->resumed, ==, resumed);
+  for (guint i = 0; i < batch->deliveries->len; i++)
+    {
+      const YqDelivery *delivery = g_ptr_array_index (batch->deliveries, i);
+
+      g_assert_cmpint (delivery->message_id, ==, message_id);
+      g_assert_cmpint (delivery->state, ==, YQ_DELIVERY_SENDING);
+    }
+}
+
+/* Several batches in one claim: each of one message, in the order single
+ * claims take them, resumed attempts first. */
+static void
+test_claim_lane_batches (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(YqPushRule) rule = make_rule ("通知", NULL);
+  g_autoptr(GPtrArray) batches = NULL;
+  YqPushIntake *intakes[3];
+  guint n_resumable = 0;
+
+  g_ptr_array_add (rule->targets, make_target (f->zwdd_id, 0, YQ_PUSH_KIND_NOTIFICATION, NULL,
+                                               NULL));
+  save_rule (f, rule);
+  for (guint i = 0; i < G_N_ELEMENTS (intakes); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"idempotency_key\": \"m-%u\", "
+                                               "\"source\": \"s\", \"kind\": "
+                                               "\"notification\", \"title\": \"t\", "
+                                               "\"recipients\": [\"zhangsan\", \"lisi\"]}",
+                                               i);
+
+      intakes[i] = accept_json (f, json, 0);
+    }
+
+  batches = claim_lane (f, f->zwdd_id, 2);
+  g_assert_cmpuint (batches->len, ==, 2);
+  assert_batch (batches, 0, intakes[0]->message_id, FALSE);
+  assert_batch (batches, 1, intakes[1]->message_id, FALSE);
+  g_clear_pointer (&batches, g_ptr_array_unref);
+
+  /* Another lane has nothing. */
+  batches = claim_lane (f, f->yzj_id, 4);
+  g_assert_cmpuint (batches->len, ==, 0);
+  g_clear_pointer (&batches, g_ptr_array_unref);
+
+  /* Cut off: the two attempts are resumed before the third message. */
+  g_assert_true (yq_push_deliveries_recover (f->store, &n_resumable, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_resumable, ==, 4);
+  batches = claim_lane (f, f->zwdd_id, 5);
+  g_assert_cmpuint (batches->len, ==, 3);
+  assert_batch (batches, 0, intakes[0]->message_id, TRUE);
+  assert_batch (batches, 1, intakes[1]->message_id, TRUE);
+  assert_batch (batches, 2, intakes[2]->message_id, FALSE);
+  g_clear_pointer (&batches, g_ptr_array_unref);
+
+  batches = claim_lane (f, f->zwdd_id, 5);
+  g_assert_cmpuint (batches->len, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (intakes); i++)
+    yq_push_intake_free (intakes[i]);
 }
 
 static void
@@ -1662,6 +1756,7 @@ main (int   argc,
   ADD ("/push/parse/invalid", test_parse_invalid);
   ADD ("/push/accept/routing", test_accept_routing);
   ADD ("/push/accept/todo-events", test_todo_events);
+  ADD ("/push/claim/lane-batches", test_claim_lane_batches);
   ADD ("/push/claim/batching", test_claim_batching);
   ADD ("/push/finish/retry", test_finish_retry);
   ADD ("/push/recover", test_recover);
