@@ -306,12 +306,16 @@ start_service (YqLoginFixture *f)
 
   g_assert_nonnull (service);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* YQ_TEST_SERVICE_DEBUG=DOMAINS shows the service's debug messages
+   * (GLib writes them to its standard output). */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                                        (g_getenv ("YQ_TEST_SERVICE_DEBUG") != NULL
+                                         ? 0 : G_SUBPROCESS_FLAGS_STDOUT_SILENCE));
   g_subprocess_launcher_setenv (launcher, "YUNQIAO_DATA_DIR", f->data_dir, TRUE);
   /* No session bus: the endpoints do not need one. */
   g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
-  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG",
+                                g_getenv ("YQ_TEST_SERVICE_DEBUG") ?: "", TRUE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   f->service = g_subprocess_launcher_spawn (launcher, &error, service, "--foreground", NULL);
   g_assert_no_error (error);
