@@ -266,9 +266,16 @@ get_platform (YqPushDispatcher  *self,
           !set_public_account (self, YQ_YZJ_CLIENT (platform), delivery, target, error))
         return NULL;
       if (yq_platform_get_kind (platform) == YQ_PLATFORM_KIND_ZWDD)
-        yq_zwdd_client_set_notification_interval (YQ_ZWDD_CLIENT (platform),
-                                                  target != NULL ? target->zwdd_spacing
-                                                  : YQ_PUSH_ZWDD_SPACING_DEFAULT);
+        {
+          yq_zwdd_client_set_notification_interval (YQ_ZWDD_CLIENT (platform),
+                                                    target != NULL ? target->zwdd_spacing
+                                                    : YQ_PUSH_ZWDD_SPACING_DEFAULT);
+          /* The spacing counts from the last call of an earlier client,
+           * before a restart or a configuration change. */
+          if (target != NULL && target->last_call_ms > 0)
+            yq_zwdd_client_note_notification_call (YQ_ZWDD_CLIENT (platform),
+                                                   (now_ms (self) - target->last_call_ms) * 1000);
+        }
     }
 
   if (self->platform_setup != NULL)
@@ -564,6 +571,21 @@ check_cancelled (SubCall      *call,
   return FALSE;
 }
 
+/* 政务钉钉 spaces work notifications between calls: the time of this one
+ * is kept with its target for the clients after this one (a restart, a
+ * configuration change). */
+static void
+note_zwdd_call (BatchRun *run)
+{
+  const YqDelivery *first = run_delivery (run, 0);
+  g_autoptr(GError) error = NULL;
+
+  if (yq_platform_get_kind (run->platform) != YQ_PLATFORM_KIND_ZWDD || first->target_id == 0)
+    return;
+  if (!yq_push_target_note_call (run->store, first->target_id, now_ms (run->self), &error))
+    g_warning ("Could not record the time of a work notification: %s", error->message);
+}
+
 static void
 notification_cb (GObject      *object,
                  GAsyncResult *result,
@@ -576,6 +598,10 @@ notification_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   sent = yq_platform_send_notification_finish (YQ_PLATFORM (object), result, &error);
+  /* Cancelled while waiting for its slot: no call went out. Any other
+   * failure may have reached the platform. */
+  if (sent != NULL || !check_cancelled (call, error))
+    note_zwdd_call (run);
   if (sent == NULL)
     {
       if (!check_cancelled (call, error))

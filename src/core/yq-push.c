@@ -232,7 +232,8 @@ yq_push_token_free (YqPushToken *token)
 /* ---- Reading rules -------------------------------------------------------- */
 
 #define RULE_COLUMNS "id, name, source, enabled, created_at, updated_at"
-#define TARGET_COLUMNS "id, connector_id, app_id, kind, yzj_pub_id, pub_key_ref, zwdd_spacing"
+#define TARGET_COLUMNS "id, connector_id, app_id, kind, yzj_pub_id, pub_key_ref, zwdd_spacing, " \
+                       "last_call_ms"
 
 static YqPushRule *
 rule_from_row (sqlite3_stmt *stmt)
@@ -276,6 +277,7 @@ load_targets (YqStore     *store,
         target->kind = YQ_PUSH_KIND_NOTIFICATION;
       target->yzj_pub_id = yq_store_column_dup (stmt, 4);
       target->zwdd_spacing = (guint) sqlite3_column_int64 (stmt, 6);
+      target->last_call_ms = sqlite3_column_int64 (stmt, 7);
       target->has_pub_key = sqlite3_column_type (stmt, 5) != SQLITE_NULL;
       g_ptr_array_add (rule->targets, target);
     }
@@ -1028,6 +1030,40 @@ yq_push_rules_remove (YqStore    *store,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return yq_store_transaction (store, rule_remove_in_transaction, &data, error);
+}
+
+/**
+ * yq_push_target_note_call:
+ * @store: the store
+ * @target_id: the target
+ * @call_ms: when the call went out, Unix milliseconds
+ * @error: return location for an error
+ *
+ * Returns: %TRUE on success (also when the target is gone)
+ */
+gboolean
+yq_push_target_note_call (YqStore  *store,
+                          gint64    target_id,
+                          gint64    call_ms,
+                          GError  **error)
+{
+  g_autoptr(YqStoreLocker) locker = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (YQ_IS_STORE (store), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  locker = yq_store_lock (store);
+  stmt = yq_store_prepare (store,
+                           "UPDATE push_targets SET last_call_ms = max (last_call_ms, ?2) "
+                           "WHERE id = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, target_id);
+  sqlite3_bind_int64 (stmt, 2, call_ms);
+
+  return yq_store_run (store, stmt, _("Could not save the push target"), error);
 }
 
 /**

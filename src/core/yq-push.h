@@ -73,6 +73,9 @@ gboolean    yq_push_kind_from_string (const char  *text,
  *   work-notification calls through this target (0–3600). The platform's
  *   published rule for apps is 600, the default; a tenant whose terms
  *   allow more sets less
+ * @last_call_ms: read-only: when a 政务钉钉 work notification last went to
+ *   the platform through this target (Unix milliseconds, 0 for never);
+ *   see yq_push_target_note_call()
  *
  * One place a rule delivers to.
  */
@@ -86,6 +89,7 @@ typedef struct
   char       *yzj_pub_key;
   gboolean    has_pub_key;
   guint       zwdd_spacing;
+  gint64      last_call_ms;
 } YqPushTarget;
 
 #define YQ_PUSH_ZWDD_SPACING_DEFAULT 600
@@ -146,6 +150,13 @@ gboolean    yq_push_rules_remove (YqStore           *store,
                                   YqSecrets         *secrets,
                                   gint64             id,
                                   GError           **error);
+/* Records that a work notification went to the platform through target
+ * @target_id at @call_ms (Unix milliseconds), so that the next keeps its
+ * spacing from then, also after a restart. A later time never goes back. */
+gboolean    yq_push_target_note_call   (YqStore      *store,
+                                        gint64        target_id,
+                                        gint64        call_ms,
+                                        GError      **error);
 /* The stored public-account key of a target; YQ_PUSH_ERROR_INVALID when
  * none is stored. */
 char       *yq_push_target_get_pub_key (YqStore      *store,

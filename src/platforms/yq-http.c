@@ -811,6 +811,24 @@ yq_http_lane_set_min_interval (YqHttpLane *lane,
 }
 
 /**
+ * yq_http_lane_note_start:
+ * @lane: a lane
+ * @start_us: when a request of the lane started, in yq_http_now() time,
+ *   through another client (one of an earlier run of the program)
+ *
+ * The lane's next request waits its minimum interval from then. Set the
+ * interval first.
+ */
+void
+yq_http_lane_note_start (YqHttpLane *lane,
+                         gint64      start_us)
+{
+  g_return_if_fail (lane != NULL);
+
+  lane->next_start_us = MAX (lane->next_start_us, start_us + lane->min_interval_us);
+}
+
+/**
  * yq_http_add_secret:
  * @self: a #YqHttp
  * @secret: (nullable): a value that must never appear in error messages

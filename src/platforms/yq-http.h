@@ -222,6 +222,8 @@ YqHttpLane    *yq_http_add_lane                  (YqHttp          *self,
                                                   double           qps);
 void           yq_http_lane_set_min_interval     (YqHttpLane      *lane,
                                                   gint64           min_interval_us);
+void           yq_http_lane_note_start           (YqHttpLane      *lane,
+                                                  gint64           start_us);
 void           yq_http_add_secret                (YqHttp          *self,
                                                   const char      *secret);
 char          *yq_http_scrub                     (YqHttp          *self,

@@ -441,6 +441,20 @@ test_spacing (Fixture       *f,
   /* The second notification waits for its slot. */
   g_assert_cmpuint (count_records (f, "zwdd.notification", "receiverIds",
                                    f->zhangsan->account_id_str, "第二条"), ==, 0);
+
+  /* Also after a restart: the new platform client keeps the spacing from
+   * the first call, not from its own start. */
+  yq_login_fixture_restart_service (&f->base, FALSE);
+  deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  g_assert_cmpuint (count_records (f, "zwdd.notification", "receiverIds",
+                                   f->zhangsan->account_id_str, "第二条"), ==, 0);
+  g_assert_cmpuint (count_records (f, "zwdd.notification", "receiverIds",
+                                   f->zhangsan->account_id_str, "第一条"), ==, 1);
 }
 
 #define N_KILL_MESSAGES 40

@@ -414,6 +414,44 @@ test_rule_validation (Fixture       *f,
   g_assert_cmpint (count_rows (f->store, "SELECT count (*) FROM push_rules"), ==, 0);
 }
 
+/* The time of a target's last work-notification call is kept across
+ * saves of its rule, and never goes back. */
+static void
+test_target_last_call (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(YqPushRule) rule = make_rule ("通知", NULL);
+  g_autoptr(YqPushRule) read = NULL;
+  YqPushTarget *target;
+
+  g_ptr_array_add (rule->targets, make_target (f->zwdd_id, 0, YQ_PUSH_KIND_NOTIFICATION, NULL,
+                                               NULL));
+  save_rule (f, rule);
+  target = g_ptr_array_index (rule->targets, 0);
+
+  read = yq_push_rules_get (f->store, rule->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((YqPushTarget *) g_ptr_array_index (read->targets, 0))->last_call_ms, ==, 0);
+  g_clear_pointer (&read, yq_push_rule_free);
+
+  g_assert_true (yq_push_target_note_call (f->store, target->id, NOW * 1000 + 5, &error));
+  g_assert_no_error (error);
+  g_assert_true (yq_push_target_note_call (f->store, target->id, NOW * 1000 - 60000, &error));
+  g_assert_no_error (error);
+  /* A target that is gone: nothing to note, no error. */
+  g_assert_true (yq_push_target_note_call (f->store, target->id + 100, NOW * 1000, &error));
+  g_assert_no_error (error);
+
+  target->zwdd_spacing = 60;
+  save_rule (f, rule);
+  read = yq_push_rules_get (f->store, rule->id, &error);
+  g_assert_no_error (error);
+  target = g_ptr_array_index (read->targets, 0);
+  g_assert_cmpuint (target->zwdd_spacing, ==, 60);
+  g_assert_cmpint (target->last_call_ms, ==, NOW * 1000 + 5);
+}
+
 static void
 test_rule_duplicate_and_app (Fixture       *f,
                              gconstpointer  data)
@@ -1751,6 +1789,7 @@ main (int   argc,
   ADD ("/push/rules", test_rules);
   ADD ("/push/rules/validation", test_rule_validation);
   ADD ("/push/rules/duplicate-and-app", test_rule_duplicate_and_app);
+  ADD ("/push/rules/last-call", test_target_last_call);
   ADD ("/push/tokens", test_tokens);
   ADD ("/push/parse/valid", test_parse_valid);
   ADD ("/push/parse/invalid", test_parse_invalid);

@@ -437,6 +437,24 @@ yq_zwdd_client_set_notification_interval (YqZwddClient *self,
 }
 
 /**
+ * yq_zwdd_client_note_notification_call:
+ * @self: a client
+ * @ago_us: how long ago the last work-notification call went out, through
+ *   another client of the same app (before a restart, for instance)
+ *
+ * The next call keeps the notification interval from then. Set the
+ * interval first.
+ */
+void
+yq_zwdd_client_note_notification_call (YqZwddClient *self,
+                                       gint64        ago_us)
+{
+  g_return_if_fail (YQ_IS_ZWDD_CLIENT (self));
+
+  yq_http_lane_note_start (self->message_lane, yq_http_now (self->http) - MAX (ago_us, 0));
+}
+
+/**
  * yq_zwdd_client_set_daily_notification_cap:
  * @self: a client
  * @cap: notifications (recipients) per Beijing day; 0 for no cap

@@ -22,6 +22,8 @@ void          yq_zwdd_client_set_qr_app                 (YqZwddClient  *self,
                                                          const char    *app_secret);
 void          yq_zwdd_client_set_notification_interval  (YqZwddClient  *self,
                                                          guint          seconds);
+void          yq_zwdd_client_note_notification_call     (YqZwddClient  *self,
+                                                         gint64         ago_us);
 void          yq_zwdd_client_set_daily_notification_cap (YqZwddClient  *self,
                                                          guint          cap);
 YqHttp       *yq_zwdd_client_get_http                   (YqZwddClient  *self);
