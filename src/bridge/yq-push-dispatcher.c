@@ -1124,7 +1124,8 @@ schedule_pump (YqPushDispatcher *self)
     return;
 
   g_clear_handle_id (&self->timeout_id, g_source_remove);
-  self->pump_id = g_idle_add (pump_cb, self);
+  /* Not at an idle priority: steady intake would starve it. */
+  self->pump_id = g_idle_add_full (G_PRIORITY_DEFAULT, pump_cb, self, NULL);
 }
 
 /* GObject ----------------------------------------------------------------------- */

@@ -1087,8 +1087,10 @@ lane_wake (YqHttpLane *lane)
       lane->peak = MAX (lane->peak, lane->in_flight);
       wsd->holds_slot = TRUE;
 
-      /* Continue from the main loop, not from inside the finishing call. */
+      /* Continue from the main loop, not from inside the finishing call
+       * (at the default priority, as answers are: see send_done_cb()). */
       idle = g_idle_source_new ();
+      g_source_set_priority (idle, G_PRIORITY_DEFAULT);
       g_source_set_name (idle, "[yq] lane wake");
       g_source_set_callback (idle, lane_wake_cb, waiter, g_object_unref);
       g_source_attach (idle, g_task_get_context (waiter));
@@ -1415,8 +1417,12 @@ send_answer_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Checks (parses) the answer at idle priority: the network I/O of the other
- * requests in flight goes first, instead of waiting behind every parse. */
+/* Checks (parses) the answer from the next iteration of the main loop:
+ * the network I/O of the other requests in flight that is ready goes
+ * first, instead of waiting behind every parse. At the default priority,
+ * not an idle one: a main loop that always has something of higher
+ * priority ready (an application's redraws while a spinner turns on a
+ * busy machine, a service's steady intake) would never get to it. */
 static void
 send_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -1424,6 +1430,8 @@ send_done_cb (GObject      *object,
 {
   Answer *answer = g_new (Answer, 1);
   GSource *idle = g_idle_source_new ();
+
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
 
   answer->session = g_object_ref (object);
   answer->result = g_object_ref (result);
