@@ -605,12 +605,31 @@ delete_in_transaction (YqStore   *store,
   g_autofree char *subject = NULL;
   g_autofree char *detail = NULL;
   g_autoptr(GArray) app_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) pub_keys = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
   int rc;
 
   connector = get_locked (store, data->id, error);
   if (connector == NULL)
     return FALSE;
+
+  /* Its push targets go too; the public-account keys they name are
+   * cleared below. */
+  stmt = yq_store_prepare (store,
+                           "SELECT pub_key_ref FROM push_targets "
+                           "WHERE connector_id = ?1 AND pub_key_ref IS NOT NULL",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, data->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (pub_keys, yq_store_column_dup (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      yq_store_set_error (store, error, rc, _("Could not delete the connector"));
+      return FALSE;
+    }
 
   /* The connector's apps go with it (ON DELETE CASCADE); their AppSecrets
    * are cleared below (see yq-apps.c for the key). */
@@ -667,6 +686,10 @@ delete_in_transaction (YqStore   *store,
         return FALSE;
     }
 
+  for (guint i = 0; i < pub_keys->len; i++)
+    if (!yq_secrets_clear (data->secrets, g_ptr_array_index (pub_keys, i), error))
+      return FALSE;
+
   return TRUE;
 }
 
@@ -677,7 +700,8 @@ delete_in_transaction (YqStore   *store,
  * @id: the connector ID
  * @error: return location for an error
  *
- * Deletes the connector and its secrets and records it in the audit log.
+ * Deletes the connector and its secrets (with those of its apps and push
+ * targets) and records it in the audit log.
  *
  * Returns: %TRUE on success; %YQ_STORE_ERROR_NOT_FOUND if there is no such
  *   connector

@@ -1759,10 +1759,22 @@ test_remove_connector (Fixture       *f,
                         "\"recipients\": [\"zhangsan\"]}", 0);
 
   /* Removing a connector removes its apps and targets (even those that
-   * send with one of its apps); their deliveries are skipped, never
-   * claimed. */
-  g_assert_true (yq_connectors_delete (f->store, f->secrets, f->yzj_id, &error));
-  g_assert_no_error (error);
+   * send with one of its apps), and the targets' public-account keys;
+   * their deliveries are skipped, never claimed. */
+  {
+    gint64 target_id = ((YqPushTarget *) g_ptr_array_index (rule->targets, 1))->id;
+    g_autofree char *key = g_strdup_printf ("push-target-%" G_GINT64_FORMAT "-pubkey", target_id);
+    g_autofree char *before = yq_secrets_lookup (f->secrets, key, &error);
+    g_autofree char *after = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (before, ==, PUB_KEY);
+    g_assert_true (yq_connectors_delete (f->store, f->secrets, f->yzj_id, &error));
+    g_assert_no_error (error);
+    after = yq_secrets_lookup (f->secrets, key, &error);
+    g_assert_no_error (error);
+    g_assert_null (after);
+  }
   g_assert_cmpint (count_rows (f->store, "SELECT count (*) FROM push_targets"), ==, 1);
   list = list_all (f, intake->message_id);
   g_assert_cmpint (find_delivery (list, f->yzj_id, "zhangsan")->state, ==, YQ_DELIVERY_SKIPPED);
