@@ -705,7 +705,9 @@ run_cancel_case (CancelWhere where)
   g_autoptr(YqHttpRequest) request = api_request (server, "/api");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   const Reply hang[] = { { 200, "", NULL, TRUE } };
-  const Reply fail[] = { { 500, "{\"error\":\"x\"}" } };
+  /* Retry-After makes the wait certain: the backoff's full jitter alone
+   * may draw a wait shorter than the time before the cancel. */
+  const Reply fail[] = { { 500, "{\"error\":\"x\"}", "10" } };
   const Reply ok[] = { { 200, "{\"ok\":true}" } };
   gint64 cancelled_at = 0;
   Wait wait = { 0 };
