@@ -182,6 +182,21 @@ network_event_cb (SoupMessage        *msg,
     yq_http_socket_set_no_delay (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
 }
 
+/**
+ * yq_http_message_set_no_delay:
+ * @msg: a message about to be sent
+ *
+ * Sets TCP_NODELAY (see yq_http_socket_set_no_delay()) on the connection
+ * a session opens for @msg; a kept-alive connection keeps it.
+ */
+void
+yq_http_message_set_no_delay (SoupMessage *msg)
+{
+  g_return_if_fail (SOUP_IS_MESSAGE (msg));
+
+  g_signal_connect (msg, "network-event", G_CALLBACK (network_event_cb), NULL);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Requests                                                                  */
 /* ------------------------------------------------------------------------ */
@@ -1608,7 +1623,7 @@ send_step_send (GTask *task)
    * for each request it has to treat as non-idempotent (any POST), which
    * is a TLS handshake per call in production. */
   soup_message_add_flags (sd->msg, SOUP_MESSAGE_IDEMPOTENT);
-  g_signal_connect (sd->msg, "network-event", G_CALLBACK (network_event_cb), NULL);
+  yq_http_message_set_no_delay (sd->msg);
 
   sd->attempts++;
   sd->http->calls++;

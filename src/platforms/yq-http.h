@@ -60,6 +60,7 @@ gint64   yq_http_token_refresh_margin (gint64         expires_in_s);
  * answer as headers, then body; without it the body waits for the peer's
  * delayed acknowledgement of the headers. */
 void     yq_http_socket_set_no_delay  (GSocket       *socket);
+void     yq_http_message_set_no_delay (SoupMessage   *msg);
 
 /* ---- Requests -------------------------------------------------------- */
 

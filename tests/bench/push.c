@@ -22,9 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
+#include "yq-http.h"
 #include "yq-push-inbox.h"
 #include "yq-sim-server-private.h"
 #include "yq-test-login.h"
@@ -73,18 +71,6 @@ quantile (GArray *values,
 
 static void start_post (Bench *bench);
 
-/* As curl and most HTTP clients do. */
-static void
-network_event_cb (SoupMessage        *msg,
-                  GSocketClientEvent  event,
-                  GIOStream          *connection,
-                  gpointer            user_data)
-{
-  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
-    g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)),
-                         IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-}
-
 static void
 post_cb (GObject      *object,
          GAsyncResult *result,
@@ -132,7 +118,8 @@ start_post (Bench *bench)
   post->msg = soup_message_new ("POST", bench->url);
   /* The idempotency key makes a resend harmless: keep the connection. */
   soup_message_add_flags (post->msg, SOUP_MESSAGE_IDEMPOTENT);
-  g_signal_connect (post->msg, "network-event", G_CALLBACK (network_event_cb), NULL);
+  /* As curl and most HTTP client libraries do. */
+  yq_http_message_set_no_delay (post->msg);
   soup_message_headers_replace (soup_message_get_request_headers (post->msg), "Authorization",
                                 auth);
   bytes = g_bytes_new (json, strlen (json));
