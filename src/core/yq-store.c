@@ -255,7 +255,6 @@ checkpointer_thread (gpointer user_data)
 
       g_mutex_lock (&checkpointer->mutex);
       checkpointer->n_done++;
-      g_cond_broadcast (&checkpointer->cond);
     }
   g_mutex_unlock (&checkpointer->mutex);
 

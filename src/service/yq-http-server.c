@@ -1518,6 +1518,8 @@ request_started_cb (SoupServer        *server,
 {
   GSocket *socket = soup_server_message_get_socket (msg);
 
+  /* Once per connection: answers go out without waiting for the client to
+   * acknowledge their headers. */
   if (socket != NULL && g_object_get_data (G_OBJECT (socket), "yq-no-delay") == NULL)
     {
       yq_http_socket_set_no_delay (socket);
