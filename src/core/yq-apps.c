@@ -33,14 +33,6 @@ app_secret_key (gint64 id)
   return g_strdup_printf ("app-%" G_GINT64_FORMAT "-secret", id);
 }
 
-static void
-wipe_free (char *value)
-{
-  if (value != NULL)
-    memset (value, 0, strlen (value));
-  g_free (value);
-}
-
 /* Whether @text is 1–@max_chars characters of valid UTF-8 without control
  * characters and not only white space. */
 static gboolean
@@ -978,48 +970,14 @@ join_departments (const YqApp *app)
 
 typedef struct
 {
-  YqSecrets   *secrets;
-  const YqApp *app;
-  const char  *secret;
+  const YqApp      *app;
+  const char       *secret;
+  /* the AppSecret stored or cleared by the save */
+  YqSecretsJournal *journal;
 
   /* Results */
-  gint64       id;
-  /* The key written to @secrets and what it held before (to put back
-   * after a failure). */
-  char        *stored_key;
-  char        *old_value;
-  gboolean     stored;
-  /* The key to clear once committed. */
-  char        *clear_after_commit;
+  gint64            id;
 } AppSaveData;
-
-static void
-app_save_data_clear (AppSaveData *data)
-{
-  g_free (data->stored_key);
-  wipe_free (data->old_value);
-  g_free (data->clear_after_commit);
-}
-
-static void
-app_save_undo (AppSaveData *data)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  if (!data->stored)
-    return;
-
-  if (data->old_value != NULL)
-    ok = yq_secrets_store (data->secrets, data->stored_key, data->stored_key, data->old_value,
-                           &error);
-  else
-    ok = yq_secrets_clear (data->secrets, data->stored_key, &error);
-
-  if (!ok)
-    g_warning ("Could not restore the secret %s after a failed save: %s",
-               data->stored_key, error->message);
-}
 
 static gboolean
 app_store_secret (AppSaveData  *data,
@@ -1030,25 +988,30 @@ app_store_secret (AppSaveData  *data,
   g_autofree char *key = app_secret_key (id);
   g_autofree char *label = NULL;
 
-  if (had_secret)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      data->old_value = yq_secrets_lookup (data->secrets, key, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-
   /* Translators: %s is an app name */
   label = g_strdup_printf (_("AppSecret of app “%s”"), data->app->name);
-  if (!yq_secrets_store (data->secrets, key, label, data->secret, error))
-    return FALSE;
 
-  data->stored_key = g_steal_pointer (&key);
-  data->stored = TRUE;
+  return yq_secrets_journal_store (data->journal, key, label, data->secret, had_secret, error);
+}
+
+/* Runs @func, a save of @data in a transaction, with the AppSecret put
+ * back when it fails and an unused one cleared when it commits. */
+static gboolean
+app_save (YqStore      *store,
+          YqSecrets    *secrets,
+          YqStoreFunc   func,
+          AppSaveData  *data,
+          GError      **error)
+{
+  g_autoptr(YqSecretsJournal) journal = yq_secrets_journal_new (secrets);
+
+  data->journal = journal;
+  if (!yq_store_transaction (store, func, data, error))
+    {
+      yq_secrets_journal_undo (journal);
+      return FALSE;
+    }
+  yq_secrets_journal_commit (journal);
 
   return TRUE;
 }
@@ -1234,7 +1197,6 @@ yq_apps_add (YqStore      *store,
              GError      **error)
 {
   AppSaveData data = { 0 };
-  gboolean ok;
 
   g_return_val_if_fail (YQ_IS_STORE (store), 0);
   g_return_val_if_fail (YQ_IS_SECRETS (secrets), 0);
@@ -1244,16 +1206,10 @@ yq_apps_add (YqStore      *store,
   if (!validate_app_fields (app, error))
     return 0;
 
-  data.secrets = secrets;
   data.app = app;
   data.secret = secret;
 
-  ok = yq_store_transaction (store, app_add_in_transaction, &data, error);
-  if (!ok)
-    app_save_undo (&data);
-  app_save_data_clear (&data);
-
-  return ok ? data.id : 0;
+  return app_save (store, secrets, app_add_in_transaction, &data, error) ? data.id : 0;
 }
 
 static gboolean
@@ -1347,7 +1303,9 @@ app_update_in_transaction (YqStore   *store,
     {
       if (!set_secret_ref (store, app->id, NULL, error))
         return FALSE;
-      data->clear_after_commit = app_secret_key (app->id);
+      g_autofree char *key = app_secret_key (app->id);
+
+      yq_secrets_journal_clear_on_commit (data->journal, key);
       append_change (detail, "secret", "removed");
     }
 
@@ -1374,7 +1332,6 @@ yq_apps_update (YqStore      *store,
                 GError      **error)
 {
   AppSaveData data = { 0 };
-  gboolean ok;
 
   g_return_val_if_fail (YQ_IS_STORE (store), FALSE);
   g_return_val_if_fail (YQ_IS_SECRETS (secrets), FALSE);
@@ -1384,25 +1341,10 @@ yq_apps_update (YqStore      *store,
   if (!validate_app_fields (app, error))
     return FALSE;
 
-  data.secrets = secrets;
   data.app = app;
   data.secret = secret;
 
-  ok = yq_store_transaction (store, app_update_in_transaction, &data, error);
-  if (!ok)
-    app_save_undo (&data);
-
-  if (ok && data.clear_after_commit != NULL)
-    {
-      g_autoptr(GError) clear_error = NULL;
-
-      if (!yq_secrets_clear (secrets, data.clear_after_commit, &clear_error))
-        g_warning ("Could not remove the unused secret %s: %s",
-                   data.clear_after_commit, clear_error->message);
-    }
-  app_save_data_clear (&data);
-
-  return ok;
+  return app_save (store, secrets, app_update_in_transaction, &data, error);
 }
 
 typedef struct

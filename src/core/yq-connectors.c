@@ -209,28 +209,6 @@ secret_label (YqConnector       *connector,
   return g_strdup_printf (_("app secret of connector “%s”"), yq_connector_get_name (connector));
 }
 
-/* Secrets live outside the database transaction; this remembers how to put
- * back what a failed save changed. Old values are wiped before freeing. */
-typedef struct
-{
-  char *key;
-  char *label;
-  char *old_value;
-} SecretUndo;
-
-static void
-secret_undo_free (gpointer data)
-{
-  SecretUndo *undo = data;
-
-  if (undo->old_value != NULL)
-    memset (undo->old_value, 0, strlen (undo->old_value));
-  g_free (undo->old_value);
-  g_free (undo->label);
-  g_free (undo->key);
-  g_free (undo);
-}
-
 typedef struct
 {
   YqSecrets   *secrets;
@@ -244,8 +222,9 @@ typedef struct
   gint64       updated_at;
   gboolean     has_app_secret;
   gboolean     has_directory_secret;
-  GPtrArray   *undo;
-  char        *clear_after_commit;
+  YqSecretsJournal *journal;
+  /* The platform changed to one without a directory secret. */
+  gboolean     clears_directory_secret;
 } SaveData;
 
 static gboolean
@@ -259,50 +238,8 @@ store_secret (SaveData           *data,
 {
   g_autofree char *key = secret_key (id, which);
   g_autofree char *label = secret_label (connector, which);
-  g_autofree char *old_value = NULL;
-  SecretUndo *undo;
 
-  if (had_value)
-    {
-      old_value = yq_secrets_lookup (data->secrets, key, error);
-      if (old_value == NULL && error != NULL && *error != NULL)
-        return FALSE;
-    }
-
-  if (!yq_secrets_store (data->secrets, key, label, value, error))
-    {
-      if (old_value != NULL)
-        memset (old_value, 0, strlen (old_value));
-      return FALSE;
-    }
-
-  undo = g_new0 (SecretUndo, 1);
-  undo->key = g_steal_pointer (&key);
-  undo->label = g_steal_pointer (&label);
-  undo->old_value = g_steal_pointer (&old_value);
-  g_ptr_array_add (data->undo, undo);
-
-  return TRUE;
-}
-
-static void
-undo_secrets (SaveData *data)
-{
-  for (guint i = data->undo->len; i > 0; i--)
-    {
-      SecretUndo *undo = g_ptr_array_index (data->undo, i - 1);
-      g_autoptr(GError) error = NULL;
-      gboolean ok;
-
-      if (undo->old_value != NULL)
-        ok = yq_secrets_store (data->secrets, undo->key, undo->label, undo->old_value, &error);
-      else
-        ok = yq_secrets_clear (data->secrets, undo->key, &error);
-
-      if (!ok)
-        g_warning ("Could not restore the secret %s after a failed save: %s",
-                   undo->key, error->message);
-    }
+  return yq_secrets_journal_store (data->journal, key, label, value, had_value, error);
 }
 
 static void
@@ -351,7 +288,7 @@ describe_changes (YqConnector *old,
       data->directory_secret != NULL && *data->directory_secret != '\0')
     append_change (detail, "directory_secret",
                    old != NULL && yq_connector_get_has_directory_secret (old) ? "replaced" : "set");
-  if (data->clear_after_commit != NULL)
+  if (data->clears_directory_secret)
     append_change (detail, "directory_secret", "removed");
 
   return g_string_free (detail, FALSE);
@@ -485,8 +422,11 @@ save_in_transaction (YqStore   *store,
     }
   else if (yq_connector_get_has_directory_secret (work))
     {
+      g_autofree char *key = secret_key (data->id, YQ_CONNECTOR_SECRET_DIRECTORY);
+
       /* The platform changed to one without a directory secret. */
-      data->clear_after_commit = secret_key (data->id, YQ_CONNECTOR_SECRET_DIRECTORY);
+      yq_secrets_journal_clear_on_commit (data->journal, key);
+      data->clears_directory_secret = TRUE;
       yq_connector_set_has_directory_secret (work, FALSE);
     }
 
@@ -543,41 +483,28 @@ yq_connectors_save (YqStore      *store,
                     const char   *directory_secret,
                     GError      **error)
 {
-  g_autoptr(GPtrArray) undo = NULL;
-  g_autofree char *clear_after_commit = NULL;
+  g_autoptr(YqSecretsJournal) journal = NULL;
   SaveData data = { 0 };
-  gboolean ok;
 
   g_return_val_if_fail (YQ_IS_STORE (store), FALSE);
   g_return_val_if_fail (YQ_IS_SECRETS (secrets), FALSE);
   g_return_val_if_fail (YQ_IS_CONNECTOR (connector), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  undo = g_ptr_array_new_with_free_func (secret_undo_free);
+  journal = yq_secrets_journal_new (secrets);
 
   data.secrets = secrets;
   data.connector = connector;
   data.app_secret = app_secret;
   data.directory_secret = directory_secret;
-  data.undo = undo;
+  data.journal = journal;
 
-  ok = yq_store_transaction (store, save_in_transaction, &data, error);
-  clear_after_commit = g_steal_pointer (&data.clear_after_commit);
-
-  if (!ok)
+  if (!yq_store_transaction (store, save_in_transaction, &data, error))
     {
-      undo_secrets (&data);
+      yq_secrets_journal_undo (journal);
       return FALSE;
     }
-
-  if (clear_after_commit != NULL)
-    {
-      g_autoptr(GError) clear_error = NULL;
-
-      if (!yq_secrets_clear (secrets, clear_after_commit, &clear_error))
-        g_warning ("Could not remove the unused secret %s: %s",
-                   clear_after_commit, clear_error->message);
-    }
+  yq_secrets_journal_commit (journal);
 
   g_object_freeze_notify (G_OBJECT (connector));
   yq_connector_set_id (connector, data.id);

@@ -49,14 +49,6 @@ pub_key_key (gint64 target_id)
 }
 
 static void
-wipe_free (char *value)
-{
-  if (value != NULL)
-    memset (value, 0, strlen (value));
-  g_free (value);
-}
-
-static void
 bind_nullable_text (sqlite3_stmt *stmt,
                     int           index,
                     const char   *text)
@@ -171,7 +163,7 @@ yq_push_target_free (YqPushTarget *target)
     return;
 
   g_free (target->yzj_pub_id);
-  wipe_free (target->yzj_pub_key);
+  yq_secrets_wipe_free (target->yzj_pub_key);
   g_free (target);
 }
 
@@ -402,35 +394,11 @@ yq_push_rules_get (YqStore  *store,
 
 typedef struct
 {
-  YqSecrets  *secrets;
-  YqPushRule *rule;
-
-  /* Keys written to @secrets in this save, with what they held before
-   * (NULL: nothing), to put back after a failure. */
-  GPtrArray  *stored_keys;
-  GPtrArray  *old_values;
-  /* Keys to clear once committed. */
-  GPtrArray  *clear_after_commit;
+  YqSecrets        *secrets;
+  YqPushRule       *rule;
+  /* the public-account keys stored or cleared by the save */
+  YqSecretsJournal *journal;
 } RuleSaveData;
-
-static void
-rule_save_undo (RuleSaveData *data)
-{
-  for (guint i = 0; i < data->stored_keys->len; i++)
-    {
-      const char *key = g_ptr_array_index (data->stored_keys, i);
-      const char *old_value = g_ptr_array_index (data->old_values, i);
-      g_autoptr(GError) error = NULL;
-      gboolean ok;
-
-      if (old_value != NULL)
-        ok = yq_secrets_store (data->secrets, key, key, old_value, &error);
-      else
-        ok = yq_secrets_clear (data->secrets, key, &error);
-      if (!ok)
-        g_warning ("Could not restore the secret %s after a failed save: %s", key, error->message);
-    }
-}
 
 /* The connector's kind and name; NOT_FOUND when it does not exist. */
 static gboolean
@@ -593,32 +561,12 @@ store_pub_key (RuleSaveData        *data,
 {
   g_autofree char *key = pub_key_key (target->id);
   g_autofree char *label = NULL;
-  char *old_value = NULL;
-
-  if (had_key)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      old_value = yq_secrets_lookup (data->secrets, key, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
 
   /* Translators: %s is a push rule name */
   label = g_strdup_printf (_("Public-account key of push rule “%s”"), data->rule->name);
-  if (!yq_secrets_store (data->secrets, key, label, target->yzj_pub_key, error))
-    {
-      wipe_free (old_value);
-      return FALSE;
-    }
 
-  g_ptr_array_add (data->stored_keys, g_steal_pointer (&key));
-  g_ptr_array_add (data->old_values, old_value);
-
-  return TRUE;
+  return yq_secrets_journal_store (data->journal, key, label, target->yzj_pub_key, had_key,
+                                   error);
 }
 
 static gboolean
@@ -769,7 +717,11 @@ rule_save_in_transaction (YqStore   *store,
       if (!yq_store_run (store, stmt, _("Could not remove the push target"), error))
         return FALSE;
       if (stored->has_pub_key)
-        g_ptr_array_add (data->clear_after_commit, pub_key_key (stored->id));
+        {
+          g_autofree char *key = pub_key_key (stored->id);
+
+          yq_secrets_journal_clear_on_commit (data->journal, key);
+        }
       g_string_append_printf (detail, "; target %lld removed", (long long) stored->id);
     }
 
@@ -866,7 +818,11 @@ rule_save_in_transaction (YqStore   *store,
               sqlite3_bind_int64 (stmt, 1, target->id);
               if (!yq_store_run (store, stmt, _("Could not save the push target"), error))
                 return FALSE;
-              g_ptr_array_add (data->clear_after_commit, pub_key_key (target->id));
+              {
+                g_autofree char *key = pub_key_key (target->id);
+
+                yq_secrets_journal_clear_on_commit (data->journal, key);
+              }
               key_change = "removed";
             }
           target->has_pub_key = FALSE;
@@ -915,23 +871,14 @@ yq_push_rules_save (YqStore     *store,
   copy = yq_push_rule_copy (rule);
   data.secrets = secrets;
   data.rule = copy;
-  data.stored_keys = g_ptr_array_new_with_free_func (g_free);
-  data.old_values = g_ptr_array_new_with_free_func ((GDestroyNotify) wipe_free);
-  data.clear_after_commit = g_ptr_array_new_with_free_func (g_free);
+  data.journal = yq_secrets_journal_new (secrets);
 
   ok = yq_store_transaction (store, rule_save_in_transaction, &data, error);
   if (!ok)
-    rule_save_undo (&data);
+    yq_secrets_journal_undo (data.journal);
   else
     {
-      for (guint i = 0; i < data.clear_after_commit->len; i++)
-        {
-          const char *key = g_ptr_array_index (data.clear_after_commit, i);
-          g_autoptr(GError) clear_error = NULL;
-
-          if (!yq_secrets_clear (secrets, key, &clear_error))
-            g_warning ("Could not remove the unused secret %s: %s", key, clear_error->message);
-        }
+      yq_secrets_journal_commit (data.journal);
 
       rule->id = copy->id;
       rule->created_at = copy->created_at;
@@ -946,9 +893,7 @@ yq_push_rules_save (YqStore     *store,
         }
     }
 
-  g_ptr_array_unref (data.stored_keys);
-  g_ptr_array_unref (data.old_values);
-  g_ptr_array_unref (data.clear_after_commit);
+  yq_secrets_journal_free (data.journal);
 
   return ok;
 }
@@ -1315,7 +1260,7 @@ yq_push_tokens_create (YqStore     *store,
 
   if (!ok)
     {
-      wipe_free (token);
+      yq_secrets_wipe_free (token);
       return NULL;
     }
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "yq-secrets.h"
 
@@ -175,4 +176,214 @@ yq_secrets_clear (YqSecrets   *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return YQ_SECRETS_GET_IFACE (self)->clear (self, key, error);
+}
+
+/**
+ * yq_secrets_wipe_free:
+ * @value: (nullable): a secret value
+ *
+ * Overwrites @value before freeing it.
+ */
+void
+yq_secrets_wipe_free (char *value)
+{
+  if (value != NULL)
+    memset (value, 0, strlen (value));
+  g_free (value);
+}
+
+/* Journal -------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *key;
+  char *label;
+  /* what @key held before; NULL: nothing */
+  char *old_value;
+} JournalEntry;
+
+struct _YqSecretsJournal
+{
+  YqSecrets *secrets;
+  /* JournalEntry, oldest first */
+  GPtrArray *stored;
+  GPtrArray *clear_on_commit;
+};
+
+static void
+journal_entry_free (JournalEntry *entry)
+{
+  g_free (entry->key);
+  g_free (entry->label);
+  yq_secrets_wipe_free (entry->old_value);
+  g_free (entry);
+}
+
+/**
+ * yq_secrets_journal_new:
+ * @secrets: where the secrets are kept
+ *
+ * Returns: (transfer full): an empty journal for one save
+ */
+YqSecretsJournal *
+yq_secrets_journal_new (YqSecrets *secrets)
+{
+  YqSecretsJournal *journal;
+
+  g_return_val_if_fail (YQ_IS_SECRETS (secrets), NULL);
+
+  journal = g_new0 (YqSecretsJournal, 1);
+  journal->secrets = g_object_ref (secrets);
+  journal->stored = g_ptr_array_new_with_free_func ((GDestroyNotify) journal_entry_free);
+  journal->clear_on_commit = g_ptr_array_new_with_free_func (g_free);
+
+  return journal;
+}
+
+/**
+ * yq_secrets_journal_store:
+ * @journal: a journal
+ * @key: the key
+ * @label: the label
+ * @value: the secret
+ * @had_value: whether @key may hold a value already, which an undo puts
+ *   back
+ * @error: return location for an error
+ *
+ * Stores @value under @key, remembering what it replaces.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+yq_secrets_journal_store (YqSecretsJournal  *journal,
+                          const char        *key,
+                          const char        *label,
+                          const char        *value,
+                          gboolean           had_value,
+                          GError           **error)
+{
+  JournalEntry *entry;
+  char *old_value = NULL;
+
+  g_return_val_if_fail (journal != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (had_value)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      old_value = yq_secrets_lookup (journal->secrets, key, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (!yq_secrets_store (journal->secrets, key, label, value, error))
+    {
+      yq_secrets_wipe_free (old_value);
+      return FALSE;
+    }
+
+  entry = g_new0 (JournalEntry, 1);
+  entry->key = g_strdup (key);
+  entry->label = g_strdup (label);
+  entry->old_value = old_value;
+  g_ptr_array_add (journal->stored, entry);
+
+  return TRUE;
+}
+
+/**
+ * yq_secrets_journal_clear_on_commit:
+ * @journal: a journal
+ * @key: a key the save no longer uses
+ *
+ * Clears @key in yq_secrets_journal_commit(), not before: a save that
+ * fails keeps it.
+ */
+void
+yq_secrets_journal_clear_on_commit (YqSecretsJournal *journal,
+                                    const char       *key)
+{
+  g_return_if_fail (journal != NULL);
+  g_return_if_fail (key != NULL);
+
+  g_ptr_array_add (journal->clear_on_commit, g_strdup (key));
+}
+
+/**
+ * yq_secrets_journal_commit:
+ * @journal: a journal
+ *
+ * The save was committed: clears the keys it no longer uses. A key that
+ * cannot be cleared is logged; the save stands.
+ */
+void
+yq_secrets_journal_commit (YqSecretsJournal *journal)
+{
+  g_return_if_fail (journal != NULL);
+
+  for (guint i = 0; i < journal->clear_on_commit->len; i++)
+    {
+      const char *key = g_ptr_array_index (journal->clear_on_commit, i);
+      g_autoptr(GError) error = NULL;
+
+      if (!yq_secrets_clear (journal->secrets, key, &error))
+        g_warning ("Could not remove the unused secret %s: %s", key, error->message);
+    }
+  g_ptr_array_set_size (journal->clear_on_commit, 0);
+  g_ptr_array_set_size (journal->stored, 0);
+}
+
+/**
+ * yq_secrets_journal_undo:
+ * @journal: a journal
+ *
+ * The save failed: puts back what each store replaced (or clears the key
+ * when it held nothing), newest first. A key that cannot be put back is
+ * logged.
+ */
+void
+yq_secrets_journal_undo (YqSecretsJournal *journal)
+{
+  g_return_if_fail (journal != NULL);
+
+  for (guint i = journal->stored->len; i > 0; i--)
+    {
+      JournalEntry *entry = g_ptr_array_index (journal->stored, i - 1);
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      if (entry->old_value != NULL)
+        ok = yq_secrets_store (journal->secrets, entry->key, entry->label, entry->old_value,
+                               &error);
+      else
+        ok = yq_secrets_clear (journal->secrets, entry->key, &error);
+
+      if (!ok)
+        g_warning ("Could not restore the secret %s after a failed save: %s", entry->key,
+                   error->message);
+    }
+  g_ptr_array_set_size (journal->stored, 0);
+  g_ptr_array_set_size (journal->clear_on_commit, 0);
+}
+
+/**
+ * yq_secrets_journal_free:
+ * @journal: (nullable): a journal
+ *
+ * Frees @journal, wiping the old values it kept.
+ */
+void
+yq_secrets_journal_free (YqSecretsJournal *journal)
+{
+  if (journal == NULL)
+    return;
+
+  g_ptr_array_unref (journal->stored);
+  g_ptr_array_unref (journal->clear_on_commit);
+  g_object_unref (journal->secrets);
+  g_free (journal);
 }

@@ -58,5 +58,28 @@ char       *yq_secrets_lookup           (YqSecrets   *self,
 gboolean    yq_secrets_clear            (YqSecrets   *self,
                                          const char  *key,
                                          GError     **error);
+void        yq_secrets_wipe_free        (char        *value);
+
+/* Secrets live outside the database's transactions. A journal stores the
+ * secrets of one save and remembers what each replaced: when the save's
+ * transaction fails, yq_secrets_journal_undo() puts them back; when it
+ * commits, yq_secrets_journal_commit() clears the keys the save no longer
+ * uses. Old values are wiped when the journal is freed. */
+typedef struct _YqSecretsJournal YqSecretsJournal;
+
+YqSecretsJournal *yq_secrets_journal_new             (YqSecrets         *secrets);
+gboolean          yq_secrets_journal_store           (YqSecretsJournal  *journal,
+                                                      const char        *key,
+                                                      const char        *label,
+                                                      const char        *value,
+                                                      gboolean           had_value,
+                                                      GError           **error);
+void              yq_secrets_journal_clear_on_commit (YqSecretsJournal  *journal,
+                                                      const char        *key);
+void              yq_secrets_journal_commit          (YqSecretsJournal  *journal);
+void              yq_secrets_journal_undo            (YqSecretsJournal  *journal);
+void              yq_secrets_journal_free            (YqSecretsJournal  *journal);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (YqSecretsJournal, yq_secrets_journal_free)
 
 G_END_DECLS
