@@ -746,17 +746,6 @@ change_log_init (ChangeLog       *log,
 }
 
 static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static void
 bind_time_or_null (sqlite3_stmt *stmt,
                    int           index,
                    const char   *account,
@@ -829,9 +818,9 @@ write_binding (YqStore     *store,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, connector_id);
   sqlite3_bind_text (stmt, 2, platform_id, -1, SQLITE_TRANSIENT);
-  bind_text_or_null (stmt, 3, account);
+  yq_store_bind_text_or_null (stmt, 3, account);
   bind_time_or_null (stmt, 4, account, bound_at);
-  bind_text_or_null (stmt, 5, source);
+  yq_store_bind_text_or_null (stmt, 5, source);
   if (!yq_store_run (store, stmt, _("Could not change the binding"), error))
     return FALSE;
 
@@ -870,12 +859,12 @@ change_log_record (YqStore            *store,
   sqlite3_bind_int64 (stmt, 2, log->n);
   sqlite3_bind_int64 (stmt, 3, log->connector_id);
   sqlite3_bind_text (stmt, 4, platform_id, -1, SQLITE_TRANSIENT);
-  bind_text_or_null (stmt, 5, old->oa_account);
+  yq_store_bind_text_or_null (stmt, 5, old->oa_account);
   bind_time_or_null (stmt, 6, old->oa_account, old->bound_at);
-  bind_text_or_null (stmt, 7, old->oa_account != NULL ? old->bind_source : NULL);
-  bind_text_or_null (stmt, 8, account);
+  yq_store_bind_text_or_null (stmt, 7, old->oa_account != NULL ? old->bind_source : NULL);
+  yq_store_bind_text_or_null (stmt, 8, account);
   bind_time_or_null (stmt, 9, account, bound_at);
-  bind_text_or_null (stmt, 10, source);
+  yq_store_bind_text_or_null (stmt, 10, source);
   sqlite3_bind_text (stmt, 11, log->kind, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 12, log->now);
   if (!yq_store_run (store, stmt, _("Could not record the binding change"), error))

@@ -113,28 +113,6 @@
 #define REASON_TARGET_REMOVED "target-removed"
 #define REASON_TODO_NOT_CREATED "todo-not-created"
 
-static void
-bind_nullable_text (sqlite3_stmt *stmt,
-                    int           index,
-                    const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static void
-bind_nullable_id (sqlite3_stmt *stmt,
-                  int           index,
-                  gint64        id)
-{
-  if (id != 0)
-    sqlite3_bind_int64 (stmt, index, id);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
 /* ---- Enums ---------------------------------------------------------------- */
 
 static const char * const event_names[] = {
@@ -1021,18 +999,18 @@ insert_delivery (YqStore            *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, message_id);
-  bind_nullable_id (stmt, 2, target->target_id);
-  bind_nullable_id (stmt, 3, target->rule_id);
+  yq_store_bind_id_or_null (stmt, 2, target->target_id);
+  yq_store_bind_id_or_null (stmt, 3, target->rule_id);
   sqlite3_bind_int64 (stmt, 4, target->connector_id);
-  bind_nullable_id (stmt, 5, target->app_id);
+  yq_store_bind_id_or_null (stmt, 5, target->app_id);
   sqlite3_bind_text (stmt, 6, yq_push_kind_to_string (target->kind), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, yq_push_event_to_string (event), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 8, oa_account, -1, SQLITE_TRANSIENT);
-  bind_nullable_text (stmt, 9, platform_account);
+  yq_store_bind_text_or_null (stmt, 9, platform_account);
   sqlite3_bind_text (stmt, 10, yq_delivery_state_to_string (state), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 11, now);
-  bind_nullable_text (stmt, 12, reason);
-  bind_nullable_id (stmt, 13, depends_on);
+  yq_store_bind_text_or_null (stmt, 12, reason);
+  yq_store_bind_id_or_null (stmt, 13, depends_on);
 
   return yq_store_run (store, stmt, _("Could not save the push delivery"), error);
 }
@@ -1356,16 +1334,16 @@ accept_in_transaction (YqStore   *store,
     return FALSE;
   sqlite3_bind_text (stmt, 1, message->idempotency_key, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, fingerprint, -1, SQLITE_TRANSIENT);
-  bind_nullable_id (stmt, 3, data->token_id);
+  yq_store_bind_id_or_null (stmt, 3, data->token_id);
   sqlite3_bind_text (stmt, 4, message->source, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, yq_push_event_to_string (message->event), -1, SQLITE_STATIC);
-  bind_nullable_text (stmt, 6, message->title);
-  bind_nullable_text (stmt, 7, message->content);
-  bind_nullable_text (stmt, 8, message->url);
-  bind_nullable_text (stmt, 9, message->mobile_url);
-  bind_nullable_text (stmt, 10, recipients);
-  bind_nullable_text (stmt, 11, message->todo_id);
-  bind_nullable_text (stmt, 12, message->creator);
+  yq_store_bind_text_or_null (stmt, 6, message->title);
+  yq_store_bind_text_or_null (stmt, 7, message->content);
+  yq_store_bind_text_or_null (stmt, 8, message->url);
+  yq_store_bind_text_or_null (stmt, 9, message->mobile_url);
+  yq_store_bind_text_or_null (stmt, 10, recipients);
+  yq_store_bind_text_or_null (stmt, 11, message->todo_id);
+  yq_store_bind_text_or_null (stmt, 12, message->creator);
   sqlite3_bind_int64 (stmt, 13, message->due_time);
   sqlite3_bind_int64 (stmt, 14, data->now);
   if (!yq_store_run (store, stmt, _("Could not save the pushed message"), error))
@@ -2113,7 +2091,7 @@ finish_in_transaction (YqStore   *store,
           if (stmt == NULL)
             return FALSE;
           sqlite3_bind_int64 (stmt, 1, outcome->id);
-          bind_nullable_text (stmt, 2, outcome->platform_ref);
+          yq_store_bind_text_or_null (stmt, 2, outcome->platform_ref);
           sqlite3_bind_int64 (stmt, 3, data->now);
         }
       else if (delivery->target_id == 0)
@@ -2357,7 +2335,7 @@ bind_filter (sqlite3_stmt           *stmt,
   sqlite3_bind_int64 (stmt, 1, filter->states);
   sqlite3_bind_int64 (stmt, 2, filter->connector_id);
   sqlite3_bind_int64 (stmt, 3, filter->message_id);
-  bind_nullable_text (stmt, 4, filter->search != NULL && *filter->search != '\0' ? filter->search
+  yq_store_bind_text_or_null (stmt, 4, filter->search != NULL && *filter->search != '\0' ? filter->search
                                                                                  : NULL);
 }
 

@@ -48,17 +48,6 @@ pub_key_key (gint64 target_id)
   return g_strdup_printf ("push-target-%" G_GINT64_FORMAT "-pubkey", target_id);
 }
 
-static void
-bind_nullable_text (sqlite3_stmt *stmt,
-                    int           index,
-                    const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
 /* Whether @text is 1–@max_chars characters of valid UTF-8 without control
  * characters and not only white space. */
 static gboolean
@@ -666,7 +655,7 @@ rule_save_in_transaction (YqStore   *store,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, rule->name, -1, SQLITE_TRANSIENT);
-      bind_nullable_text (stmt, 2, rule->source);
+      yq_store_bind_text_or_null (stmt, 2, rule->source);
       sqlite3_bind_int (stmt, 3, rule->enabled ? 1 : 0);
       sqlite3_bind_int64 (stmt, 4, now);
       if (!yq_store_run (store, stmt, _("Could not save the push rule"), error))
@@ -684,7 +673,7 @@ rule_save_in_transaction (YqStore   *store,
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, rule->id);
       sqlite3_bind_text (stmt, 2, rule->name, -1, SQLITE_TRANSIENT);
-      bind_nullable_text (stmt, 3, rule->source);
+      yq_store_bind_text_or_null (stmt, 3, rule->source);
       sqlite3_bind_int (stmt, 4, rule->enabled ? 1 : 0);
       sqlite3_bind_int64 (stmt, 5, now);
       if (!yq_store_run (store, stmt, _("Could not save the push rule"), error))
@@ -754,7 +743,7 @@ rule_save_in_transaction (YqStore   *store,
           else
             sqlite3_bind_null (stmt, 3);
           sqlite3_bind_text (stmt, 4, yq_push_kind_to_string (target->kind), -1, SQLITE_STATIC);
-          bind_nullable_text (stmt, 5, target->yzj_pub_id);
+          yq_store_bind_text_or_null (stmt, 5, target->yzj_pub_id);
           sqlite3_bind_int64 (stmt, 6, now);
           sqlite3_bind_int64 (stmt, 7, target->zwdd_spacing);
           if (!yq_store_run (store, stmt, _("Could not save the push target"), error))
@@ -777,7 +766,7 @@ rule_save_in_transaction (YqStore   *store,
           else
             sqlite3_bind_null (stmt, 3);
           sqlite3_bind_text (stmt, 4, yq_push_kind_to_string (target->kind), -1, SQLITE_STATIC);
-          bind_nullable_text (stmt, 5, target->yzj_pub_id);
+          yq_store_bind_text_or_null (stmt, 5, target->yzj_pub_id);
           sqlite3_bind_int64 (stmt, 6, now);
           sqlite3_bind_int64 (stmt, 7, target->zwdd_spacing);
           if (!yq_store_run (store, stmt, _("Could not save the push target"), error))

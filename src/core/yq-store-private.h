@@ -34,6 +34,13 @@ const char   *yq_store_column_text    (sqlite3_stmt *stmt,
                                        int           column);
 char         *yq_store_column_dup     (sqlite3_stmt *stmt,
                                        int           column);
+/* Binders: %NULL text, and the row ID 0, bind as NULL. */
+void          yq_store_bind_text_or_null (sqlite3_stmt *stmt,
+                                          int           index,
+                                          const char   *text);
+void          yq_store_bind_id_or_null   (sqlite3_stmt *stmt,
+                                          int           index,
+                                          gint64        id);
 
 sqlite3_stmt *yq_store_prepare        (YqStore     *self,
                                        const char  *sql,

@@ -566,6 +566,28 @@ yq_store_column_dup (sqlite3_stmt *stmt,
   return g_strdup (yq_store_column_text (stmt, column));
 }
 
+void
+yq_store_bind_text_or_null (sqlite3_stmt *stmt,
+                            int           index,
+                            const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+void
+yq_store_bind_id_or_null (sqlite3_stmt *stmt,
+                          int           index,
+                          gint64        id)
+{
+  if (id != 0)
+    sqlite3_bind_int64 (stmt, index, id);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
 gboolean
 yq_store_run (YqStore      *self,
               sqlite3_stmt *stmt,
