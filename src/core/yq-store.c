@@ -38,6 +38,7 @@ typedef struct
   char     *path;
   GThread  *thread;
   gboolean  requested;
+  gboolean  running;
   gboolean  stopping;
   guint     n_done;
 } Checkpointer;
@@ -243,6 +244,7 @@ checkpointer_thread (gpointer user_data)
       if (checkpointer->stopping)
         break;
       checkpointer->requested = FALSE;
+      checkpointer->running = TRUE;
       g_mutex_unlock (&checkpointer->mutex);
 
       /* PASSIVE: copies what no reader still needs, and never holds a
@@ -254,7 +256,9 @@ checkpointer_thread (gpointer user_data)
         g_debug ("Checkpoint of %s failed: %s", checkpointer->path, sqlite3_errstr (rc));
 
       g_mutex_lock (&checkpointer->mutex);
+      checkpointer->running = FALSE;
       checkpointer->n_done++;
+      g_cond_broadcast (&checkpointer->cond);
     }
   g_mutex_unlock (&checkpointer->mutex);
 
@@ -286,6 +290,21 @@ checkpointer_free (Checkpointer *checkpointer)
   g_free (checkpointer);
 }
 
+/* The committing thread finishes the checkpoint itself. A background pass
+ * under way holds SQLite's checkpoint lock, and while it does the WAL
+ * keeps growing: wait for it, and keep the next from starting meanwhile. */
+static void
+checkpoint_inline (Checkpointer *checkpointer,
+                   sqlite3      *db,
+                   const char   *name)
+{
+  g_mutex_lock (&checkpointer->mutex);
+  while (checkpointer->running)
+    g_cond_wait (&checkpointer->cond, &checkpointer->mutex);
+  sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  g_mutex_unlock (&checkpointer->mutex);
+}
+
 /* Called after each commit of the store's connection. */
 static int
 wal_hook_cb (gpointer    user_data,
@@ -300,7 +319,7 @@ wal_hook_cb (gpointer    user_data,
     self->checkpoint_requested_at = 0;
 
   if (n_pages >= CHECKPOINT_INLINE_PAGES)
-    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    checkpoint_inline (self->checkpointer, db, name);
   else if (n_pages >= CHECKPOINT_PAGES &&
            n_pages - self->checkpoint_requested_at >= CHECKPOINT_PAGES / 4)
     {
