@@ -458,14 +458,8 @@ apply_options (const char       *command,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
-    {
-      if (texts[i].value != NULL && !g_utf8_validate (texts[i].value, -1, NULL))
-        {
-          *exit_code = yq_cli_usage_error (command, _("The value of %s is not UTF-8 text"),
-                                           texts[i].option);
-          return FALSE;
-        }
-    }
+    if (!yq_cli_check_utf8_option (command, texts[i].option, texts[i].value, exit_code))
+      return FALSE;
 
   if (opts->read_write && opts->read_only)
     {

@@ -192,23 +192,6 @@ print_import_text (const char       *file,
     g_print ("\n%s\n", _("Dry run: nothing was changed."));
 }
 
-static gboolean
-check_utf8_argument (const char *command,
-                     const char *option,
-                     const char *value,
-                     int        *exit_code)
-{
-  /* Options are taken as bytes so that Chinese column names work under
-   * the C locale of many servers; they must be UTF-8. */
-  if (!g_utf8_validate (value, -1, NULL))
-    {
-      *exit_code = yq_cli_usage_error (command, _("The value of %s is not UTF-8 text"), option);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static int
 oa_import (YqCliContext  *ctx,
            const char    *command,
@@ -253,7 +236,7 @@ oa_import (YqCliContext  *ctx,
 
   for (guint i = 0; maps != NULL && maps[i] != NULL; i++)
     {
-      if (!check_utf8_argument (command, "--map", maps[i], &exit_code))
+      if (!yq_cli_check_utf8_option (command, "--map", maps[i], &exit_code))
         return exit_code;
 
       if (!yq_oa_import_mapping_add_spec (mapping, maps[i], &error))

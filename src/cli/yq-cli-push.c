@@ -22,26 +22,6 @@
 #define MAX_ERROR_WIDTH 48
 #define SEND_TIMEOUT_SECONDS 60
 
-/* ---- Arguments ------------------------------------------------------------ */
-
-/* Text options are taken as bytes rather than converted from the locale
- * charset, so that Chinese names work under the C locale of many servers;
- * they must be UTF-8. */
-static gboolean
-check_utf8_option (const char *command,
-                   const char *option,
-                   const char *value,
-                   int        *exit_code)
-{
-  if (value != NULL && !g_utf8_validate (value, -1, NULL))
-    {
-      *exit_code = yq_cli_usage_error (command, _("The value of %s is not UTF-8 text"), option);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 /* ---- Output helpers --------------------------------------------------------- */
 
 /* @text cut to @max_width terminal columns, with an ellipsis when cut;
@@ -618,9 +598,9 @@ apply_rule_options (const char  *command,
   guint n_yzj_notifications = 0;
   guint n_zwdd_notifications = 0;
 
-  if (!check_utf8_option (command, "--name", opts->name, exit_code) ||
-      !check_utf8_option (command, "--source", opts->source, exit_code) ||
-      !check_utf8_option (command, "--pub-id", opts->pub_id, exit_code))
+  if (!yq_cli_check_utf8_option (command, "--name", opts->name, exit_code) ||
+      !yq_cli_check_utf8_option (command, "--source", opts->source, exit_code) ||
+      !yq_cli_check_utf8_option (command, "--pub-id", opts->pub_id, exit_code))
     return FALSE;
 
   if (opts->source != NULL && opts->all_sources)
@@ -1616,11 +1596,11 @@ push_send (YqCliContext  *ctx,
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
-      if (!check_utf8_option (command, texts[i].option, texts[i].value, &exit_code))
+      if (!yq_cli_check_utf8_option (command, texts[i].option, texts[i].value, &exit_code))
         return exit_code;
 
     for (guint i = 0; to != NULL && to[i] != NULL; i++)
-      if (!check_utf8_option (command, "--to", to[i], &exit_code))
+      if (!yq_cli_check_utf8_option (command, "--to", to[i], &exit_code))
         return exit_code;
   }
 
@@ -1864,7 +1844,7 @@ push_log (YqCliContext  *ctx,
   if (message != NULL && !yq_cli_parse_row_id (message, &filter.message_id))
     return yq_cli_usage_error (command, _("“%s” is not a message ID"), message);
 
-  if (!check_utf8_option (command, "--search", search, &exit_code))
+  if (!yq_cli_check_utf8_option (command, "--search", search, &exit_code))
     return exit_code;
   filter.search = search != NULL && search[0] != '\0' ? search : NULL;
 

@@ -52,6 +52,10 @@ void           yq_cli_error              (const char          *format,
                                           ...) G_GNUC_PRINTF (1, 2);
 int            yq_cli_report_error       (const GError        *error);
 /* A positive connector ID, or a usage error naming @text. */
+gboolean       yq_cli_check_utf8_option  (const char          *command,
+                                          const char          *option,
+                                          const char          *value,
+                                          int                 *exit_code);
 gboolean       yq_cli_check_positionals  (const char          *command,
                                           char               **argv,
                                           guint                n,

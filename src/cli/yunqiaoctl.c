@@ -211,6 +211,24 @@ yq_cli_dispatch (YqCliContext        *ctx,
   return yq_cli_usage_error (group, _("Unknown command “%s %s”"), group, name);
 }
 
+/* Text options are taken as bytes rather than converted from the locale
+ * charset, so that Chinese names work under the C locale of many servers
+ * and containers; they must be UTF-8. A %NULL @value (not given) passes. */
+gboolean
+yq_cli_check_utf8_option (const char *command,
+                          const char *option,
+                          const char *value,
+                          int        *exit_code)
+{
+  if (value != NULL && !g_utf8_validate (value, -1, NULL))
+    {
+      *exit_code = yq_cli_usage_error (command, _("The value of %s is not UTF-8 text"), option);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Checks that exactly @n positional arguments follow the command and that
  * they are UTF-8 text; @missing is the usage error when one is missing. */
 gboolean
