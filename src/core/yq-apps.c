@@ -13,6 +13,7 @@
 #include "yq-connectors.h"
 #include "yq-settings.h"
 #include "yq-store-private.h"
+#include "yq-text-private.h"
 
 #define MAX_NAME_CHARS 64
 #define MAX_KEY_CHARS 128
@@ -31,32 +32,6 @@ static char *
 app_secret_key (gint64 id)
 {
   return g_strdup_printf ("app-%" G_GINT64_FORMAT "-secret", id);
-}
-
-/* Whether @text is 1–@max_chars characters of valid UTF-8 without control
- * characters and not only white space. */
-static gboolean
-is_valid_text (const char *text,
-               glong       max_chars)
-{
-  gboolean has_visible = FALSE;
-
-  if (text == NULL || *text == '\0' || !g_utf8_validate (text, -1, NULL))
-    return FALSE;
-  if (g_utf8_strlen (text, -1) > max_chars)
-    return FALSE;
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        return FALSE;
-      if (!g_unichar_isspace (c))
-        has_visible = TRUE;
-    }
-
-  return has_visible;
 }
 
 /* A short, printable form of untrusted text for an error message. */
@@ -178,7 +153,7 @@ static gboolean
 validate_name (const char  *name,
                GError     **error)
 {
-  if (!is_valid_text (name, MAX_NAME_CHARS))
+  if (!yq_text_is_valid_line (name, MAX_NAME_CHARS))
     {
       g_set_error (error, YQ_APPS_ERROR, YQ_APPS_ERROR_INVALID,
                    _("Enter a name of 1 to %d characters, without line breaks"), MAX_NAME_CHARS);
@@ -865,7 +840,7 @@ validate_app_fields (const YqApp  *app,
   if (!validate_name (app->name, error))
     return FALSE;
 
-  if (!is_valid_text (app->app_key, MAX_KEY_CHARS))
+  if (!yq_text_is_valid_line (app->app_key, MAX_KEY_CHARS))
     {
       g_set_error (error, YQ_APPS_ERROR, YQ_APPS_ERROR_INVALID,
                    _("Enter the app’s AppKey or AppId (1 to %d characters) as the platform’s "
@@ -875,7 +850,7 @@ validate_app_fields (const YqApp  *app,
     }
 
   if (app->client_id != NULL && *app->client_id != '\0' &&
-      !is_valid_text (app->client_id, MAX_KEY_CHARS))
+      !yq_text_is_valid_line (app->client_id, MAX_KEY_CHARS))
     {
       g_set_error (error, YQ_APPS_ERROR, YQ_APPS_ERROR_INVALID,
                    _("The client_id is too long or contains line breaks; copy it again from "
@@ -911,7 +886,7 @@ validate_app_fields (const YqApp  *app,
 
   for (guint i = 0; app->visible_departments != NULL && app->visible_departments[i] != NULL; i++)
     {
-      if (!is_valid_text (app->visible_departments[i], 256) ||
+      if (!yq_text_is_valid_line (app->visible_departments[i], 256) ||
           strchr (app->visible_departments[i], '\n') != NULL)
         {
           g_set_error_literal (error, YQ_APPS_ERROR, YQ_APPS_ERROR_INVALID,

@@ -12,6 +12,7 @@
 
 #include "yq-push.h"
 #include "yq-store-private.h"
+#include "yq-text-private.h"
 
 /*
  * Rules and targets live in push_rules and push_targets (migration
@@ -46,32 +47,6 @@ static char *
 pub_key_key (gint64 target_id)
 {
   return g_strdup_printf ("push-target-%" G_GINT64_FORMAT "-pubkey", target_id);
-}
-
-/* Whether @text is 1–@max_chars characters of valid UTF-8 without control
- * characters and not only white space. */
-static gboolean
-is_valid_text (const char *text,
-               glong       max_chars)
-{
-  gboolean has_visible = FALSE;
-
-  if (text == NULL || *text == '\0' || !g_utf8_validate (text, -1, NULL))
-    return FALSE;
-  if (g_utf8_strlen (text, -1) > max_chars)
-    return FALSE;
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        return FALSE;
-      if (!g_unichar_isspace (c))
-        has_visible = TRUE;
-    }
-
-  return has_visible;
 }
 
 /* 1–@max_chars printable ASCII characters without spaces. */
@@ -572,13 +547,13 @@ rule_save_in_transaction (YqStore   *store,
   gint64 now = now_seconds ();
   int rc;
 
-  if (!is_valid_text (rule->name, MAX_NAME_CHARS))
+  if (!yq_text_is_valid_line (rule->name, MAX_NAME_CHARS))
     {
       g_set_error (error, YQ_PUSH_ERROR, YQ_PUSH_ERROR_INVALID,
                    _("Enter a name for the push rule (1–%d characters)"), MAX_NAME_CHARS);
       return FALSE;
     }
-  if (rule->source != NULL && !is_valid_text (rule->source, MAX_NAME_CHARS))
+  if (rule->source != NULL && !yq_text_is_valid_line (rule->source, MAX_NAME_CHARS))
     {
       g_set_error (error, YQ_PUSH_ERROR, YQ_PUSH_ERROR_INVALID,
                    _("The OA module of the push rule must be 1–%d characters, or empty for "
@@ -1223,7 +1198,7 @@ yq_push_tokens_create (YqStore     *store,
   g_return_val_if_fail (YQ_IS_STORE (store), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!is_valid_text (name, MAX_NAME_CHARS))
+  if (!yq_text_is_valid_line (name, MAX_NAME_CHARS))
     {
       g_set_error (error, YQ_PUSH_ERROR, YQ_PUSH_ERROR_INVALID,
                    _("Enter a name for the intake token (1–%d characters)"), MAX_NAME_CHARS);
